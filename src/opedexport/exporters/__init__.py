@@ -1,0 +1,1 @@
+"""Built-in exporters. Each registers through the ``opedexport.exporters`` entry-point group."""

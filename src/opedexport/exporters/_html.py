@@ -1,0 +1,392 @@
+"""The model → HTML step shared by the PDF and EPUB exporters.
+
+The page around the article (title block, byline, end matter) comes from the
+theme's Jinja2 template ``article.html.j2``; the body is built node by node as
+an lxml tree by :class:`BodyRenderer`, one method per node type (as
+markdown-it-py's ``RendererHTML``), so escaping is never done by hand and the
+result is always well-formed. The EPUB serialises the tree as XHTML; the PDF
+hands WeasyPrint the same tree serialised as HTML.
+
+Footnotes are rendered for the target: ``"float"`` puts the note's text at its
+call site in a ``span.footnote`` (CSS ``float: footnote`` moves it to the foot
+of the page in WeasyPrint); ``"aside"`` puts an EPUB 3 ``noteref`` at the call
+site and collects ``aside`` footnotes with back links at the end.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import jinja2
+from lxml import etree
+from lxml.builder import ElementMaker
+
+from .. import model as m
+from ..i18n import Labels, format_article_date, join_names, labels_for
+from ..theme import Theme
+
+__all__ = ["BodyRenderer", "Heading", "RenderedArticle", "css_for", "render_article", "to_html_string"]
+
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+OPS_NS = "http://www.idpf.org/2007/ops"
+_EPUB_TYPE = f"{{{OPS_NS}}}type"
+_VOID = {"br", "hr", "img", "meta", "link", "col", "wbr", "source", "input"}
+_BODY_MARK = "opedexport-body"
+
+ImageSrc = Callable[[m.Figure], "str | None"]
+"""Maps a figure to the ``src`` to write, or ``None`` to leave the image out (refused or missing)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """A body heading as the table of contents and the PDF outline need it."""
+
+    level: int
+    id: str
+    text: str
+
+
+@dataclass(slots=True)
+class RenderedArticle:
+    """An article rendered to an lxml tree, with what exporters need beside it."""
+
+    root: Any
+    """The ``<html>`` element."""
+    headings: list[Heading] = field(default_factory=list)
+    """Body headings in order, with their element ids."""
+    images: list[tuple[m.Figure, str]] = field(default_factory=list)
+    """Figures that were kept, with the ``src`` written for each."""
+
+
+class BodyRenderer:
+    """Renders blocks and inlines to lxml elements; ``render_<NodeType>`` per node type."""
+
+    def __init__(
+        self,
+        *,
+        notes: Literal["float", "aside"],
+        labels: Labels,
+        image_src: ImageSrc,
+        id_prefix: str = "",
+    ):
+        self.E = ElementMaker(namespace=XHTML_NS, nsmap={None: XHTML_NS, "epub": OPS_NS})
+        self.notes_mode = notes
+        self.labels = labels
+        self.image_src = image_src
+        self.id_prefix = id_prefix
+        self.note_count = 0
+        self.asides: list[Any] = []
+        self.headings: list[Heading] = []
+        self.images: list[tuple[m.Figure, str]] = []
+
+    # ------------------------------------------------------------------ dispatch
+
+    def blocks(self, blocks: Iterable[m.Block]) -> list[Any]:
+        """Render ``blocks`` to a list of elements."""
+        out = []
+        for block in blocks:
+            el = getattr(self, f"render_{type(block).__name__}")(block)
+            if el is not None:
+                out.append(el)
+        return out
+
+    def inlines(self, parent: Any, inlines: Iterable[m.Inline]) -> Any:
+        """Append ``inlines`` to ``parent`` (text and elements in order) and return ``parent``."""
+        for node in inlines:
+            item = getattr(self, f"render_{type(node).__name__}")(node)
+            _append(parent, item)
+        return parent
+
+    # ------------------------------------------------------------------ inlines
+
+    def render_Text(self, node: m.Text) -> str:
+        return node.text
+
+    def render_Emph(self, node: m.Emph) -> Any:
+        return self.inlines(self.E.em(), node.children)
+
+    def render_Strong(self, node: m.Strong) -> Any:
+        return self.inlines(self.E.strong(), node.children)
+
+    def render_Code(self, node: m.Code) -> Any:
+        return self.E.code(node.text)
+
+    def render_LineBreak(self, node: m.LineBreak) -> Any:
+        return self.E.br()
+
+    def render_Link(self, node: m.Link) -> Any:
+        if not node.url:
+            return self.inlines(self.E.span(), node.children)
+        el = self.E.a(href=node.url)
+        if node.title:
+            el.set("title", node.title)
+        return self.inlines(el, node.children)
+
+    def render_Note(self, node: m.Note) -> Any:
+        self.note_count += 1
+        n = self.note_count
+        if self.notes_mode == "float":
+            note = self.E.span({"class": "footnote"})
+            for i, block in enumerate(node.blocks):
+                part = self.E.span({"class": "footnote-part"})
+                if i:
+                    _append(note, " ")
+                self._flat_block(part, block)
+                note.append(part)
+            return note
+        ref_id, note_id = f"{self.id_prefix}fnref{n}", f"{self.id_prefix}fn{n}"
+        call = self.E.a(str(n), {"class": "noteref", "href": f"#{note_id}", "id": ref_id, "role": "doc-noteref"})
+        call.set(_EPUB_TYPE, "noteref")
+        aside = self.E.aside({"class": "footnote", "id": note_id, "role": "doc-footnote"})
+        aside.set(_EPUB_TYPE, "footnote")
+        for i, block in enumerate(node.blocks):
+            rendered = self.blocks([block])
+            if i == 0 and rendered and _local(rendered[0].tag) == "p":
+                back = self.E.a(f"{n}.", {"href": f"#{ref_id}", "role": "doc-backlink", "class": "backlink"})
+                back.tail = " " + (rendered[0].text or "")
+                rendered[0].text = None
+                rendered[0].insert(0, back)
+            aside.extend(rendered)
+        if not len(aside) or _local(aside[0].tag) != "p":
+            back = self.E.p(self.E.a(f"{n}.", {"href": f"#{ref_id}", "role": "doc-backlink", "class": "backlink"}))
+            aside.insert(0, back)
+        self.asides.append(aside)
+        return self.E.sup(call)
+
+    def _flat_block(self, parent: Any, block: m.Block) -> None:
+        """A block inside a float footnote: inline content only (a footnote is a span in a paragraph)."""
+        if isinstance(block, (m.Paragraph, m.Heading, m.PullQuote)):
+            self.inlines(parent, block.children)
+        elif isinstance(block, m.BlockQuote):
+            for b in block.blocks:
+                self._flat_block(parent, b)
+        elif isinstance(block, m.ListBlock):
+            for i, item in enumerate(block.items):
+                _append(parent, f"{i + block.start}. " if block.ordered else "• ")
+                for b in item:
+                    self._flat_block(parent, b)
+                _append(parent, " ")
+        elif isinstance(block, m.Table):
+            for row in (block.header, *block.rows):
+                for cell in row:
+                    self.inlines(parent, cell)
+                    _append(parent, " ")
+        elif isinstance(block, m.Figure):
+            _append(parent, block.alt)
+
+    # ------------------------------------------------------------------ blocks
+
+    def render_Paragraph(self, node: m.Paragraph) -> Any:
+        return self.inlines(self.E.p(), node.children)
+
+    def render_Heading(self, node: m.Heading) -> Any:
+        hid = f"{self.id_prefix}sec-{len(self.headings) + 1}"
+        el = self.inlines(getattr(self.E, f"h{node.level + 1}")(id=hid), node.children)
+        self.headings.append(Heading(node.level, hid, m.plain_text(node.children)))
+        return el
+
+    def render_BlockQuote(self, node: m.BlockQuote) -> Any:
+        quote = self.E.blockquote(*self.blocks(node.blocks))
+        if not node.attribution:
+            return quote
+        cap = self.inlines(self.E.figcaption({"class": "attribution"}, "— "), node.attribution)
+        return self.E.figure({"class": "quote"}, quote, cap)
+
+    def render_PullQuote(self, node: m.PullQuote) -> Any:
+        # A pull quote repeats the text: screen readers are told it is a pull quote.
+        aside = self.E.aside({"class": "pullquote", "role": "doc-pullquote"})
+        aside.append(self.inlines(self.E.p(), node.children))
+        if node.attribution:
+            aside.append(self.inlines(self.E.p({"class": "attribution"}, "— "), node.attribution))
+        return aside
+
+    def render_ListBlock(self, node: m.ListBlock) -> Any:
+        el = self.E.ol() if node.ordered else self.E.ul()
+        if node.ordered and node.start != 1:
+            el.set("start", str(node.start))
+        for item in node.items:
+            li = self.E.li()
+            if len(item) == 1 and isinstance(item[0], m.Paragraph):
+                self.inlines(li, item[0].children)  # tight item
+            else:
+                li.extend(self.blocks(item))
+            el.append(li)
+        return el
+
+    def render_Figure(self, node: m.Figure) -> Any:
+        src = self.image_src(node)
+        if src is None:
+            return None
+        self.images.append((node, src))
+        fig = self.E.figure({"class": "figure"}, self.E.img(src=src, alt=node.alt))
+        if node.caption or node.credit:
+            cap = self.inlines(self.E.figcaption(), node.caption)
+            if node.credit:
+                if node.caption:
+                    _append(cap, " ")
+                cap.append(self.E.span({"class": "credit"}, f"{self.labels.photo}: {node.credit}"))
+            fig.append(cap)
+        return fig
+
+    def render_Rule(self, node: m.Rule) -> Any:
+        return self.E.hr()
+
+    def render_Table(self, node: m.Table) -> Any:
+        table = self.E.table()
+        if node.caption:
+            table.append(self.inlines(self.E.caption(), node.caption))
+
+        def row(cells: tuple[tuple[m.Inline, ...], ...], tag: str) -> Any:
+            tr = self.E.tr()
+            for i, cell in enumerate(cells):
+                td = getattr(self.E, tag)()
+                align = node.align[i] if i < len(node.align) else ""
+                if align:
+                    td.set("class", f"align-{align}")
+                tr.append(self.inlines(td, cell))
+            return tr
+
+        if node.header:
+            table.append(self.E.thead(row(node.header, "th")))
+        if node.rows:
+            table.append(self.E.tbody(*(row(r, "td") for r in node.rows)))
+        return table
+
+
+def _local(tag: Any) -> str:
+    return etree.QName(tag).localname if isinstance(tag, str) else ""
+
+
+def _append(parent: Any, item: Any) -> None:
+    """Append a string or an element to ``parent``, keeping lxml's text/tail model."""
+    if isinstance(item, str):
+        if len(parent):
+            last = parent[-1]
+            last.tail = (last.tail or "") + item
+        else:
+            parent.text = (parent.text or "") + item
+    elif item is not None:
+        parent.append(item)
+
+
+# --------------------------------------------------------------------------- templates and CSS
+
+
+@lru_cache(maxsize=16)
+def _environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
+    loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d / "templates")) for d in template_dirs])
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2", "xhtml.j2"), default=False),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["css_string"] = _css_string
+    return env
+
+
+def _css_string(value: str) -> str:
+    """Quote ``value`` as a CSS string."""
+    return '"' + re.sub(r'["\\\n]', lambda mt: "\\" + format(ord(mt.group()), "x") + " ", value) + '"'
+
+
+def environment(theme: Theme) -> jinja2.Environment:
+    """The Jinja2 environment of ``theme``: its templates first, then those it extends."""
+    return _environment(theme.template_dirs)
+
+
+_CSS_CACHE: dict[tuple[tuple[Path, ...], str, str], str] = {}
+
+
+def css_for(theme: Theme, target: Literal["print", "epub"]) -> str:
+    """The stylesheet of ``theme`` for ``target``, generated from its tokens (cached per set of tokens)."""
+    key = (theme.template_dirs, repr(theme.tokens), target)
+    if key not in _CSS_CACHE:
+        template = environment(theme).get_template(f"{target}.css.j2")
+        _CSS_CACHE[key] = template.render(theme=theme)
+    return _CSS_CACHE[key]
+
+
+def title_block_context(article: m.Article, theme: Theme) -> dict[str, Any]:
+    """What the title-block templates need, in the article's language."""
+    labels = labels_for(article.lang)
+    return {
+        "article": article,
+        "theme": theme,
+        "labels": labels,
+        "lang": article.lang,
+        "author_names": join_names([a.name for a in article.authors], article.lang),
+        "date_text": format_article_date(article.date, article.lang) if article.date else "",
+        "date_iso": article.date.isoformat() if article.date else "",
+        "kicker": labels.opinion,
+        "running_header": (
+            article.publication or article.title if theme.running.header == "publication" else article.title
+        ),
+    }
+
+
+def render_article(
+    article: m.Article,
+    theme: Theme,
+    *,
+    target: Literal["pdf", "epub"],
+    image_src: ImageSrc,
+    stylesheets: Iterable[str] = (),
+    id_prefix: str = "",
+) -> RenderedArticle:
+    """Render ``article`` to an lxml ``<html>`` tree with the theme's template.
+
+    :param target: ``"pdf"`` (float footnotes, plain HTML) or ``"epub"`` (XHTML, EPUB 3 footnotes).
+    :param image_src: decides each figure's ``src`` (or drops it).
+    :param stylesheets: hrefs of ``<link rel="stylesheet">`` in the head.
+    """
+    xhtml = target == "epub"
+    labels = labels_for(article.lang)
+    renderer = BodyRenderer(
+        notes="aside" if xhtml else "float", labels=labels, image_src=image_src, id_prefix=id_prefix
+    )
+    body_elements = renderer.blocks(article.body)
+    context = title_block_context(article, theme)
+    context.update(target=target, stylesheets=list(stylesheets), body_mark=_BODY_MARK)
+    text = environment(theme).get_template("article.html.j2").render(**context)
+    root = etree.fromstring(text.encode("utf-8"), parser=_PARSER)
+    mark = root.find(f".//{{{XHTML_NS}}}div[@id='{_BODY_MARK}']")
+    if mark is None:
+        raise jinja2.TemplateError(f'article.html.j2 must contain <div id="{_BODY_MARK}"/> where the body goes')
+    section = renderer.E.div({"class": "article-body"})
+    section.extend(body_elements)
+    if renderer.asides:
+        notes = renderer.E.section({"class": "footnotes", "role": "doc-endnotes"})
+        notes.set(_EPUB_TYPE, "endnotes")
+        notes.append(renderer.E.h2(labels.notes, {"class": "notes-heading"}))
+        notes.extend(renderer.asides)
+        section.append(notes)
+    mark.getparent().replace(mark, section)
+    return RenderedArticle(root=root, headings=renderer.headings, images=renderer.images)
+
+
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+
+
+def to_html_string(root: Any) -> str:
+    """Serialise a rendered tree as plain HTML (no namespaces), for WeasyPrint."""
+    root = etree.fromstring(etree.tostring(root))  # copy
+    for el in root.iter():
+        if isinstance(el.tag, str):
+            el.tag = etree.QName(el).localname
+            for name in list(el.attrib):
+                if name.startswith("{"):
+                    del el.attrib[name]
+    etree.cleanup_namespaces(root)
+    return "<!DOCTYPE html>\n" + str(etree.tostring(root, method="html", encoding="unicode"))
+
+
+def to_xhtml_bytes(root: Any) -> bytes:
+    """Serialise a rendered tree as an XHTML document (XML declaration, HTML5 doctype)."""
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="utf-8", doctype="<!DOCTYPE html>"))

@@ -1,0 +1,99 @@
+"""What every exporter is: a class that declares itself and turns an Article and a Theme into bytes.
+
+Exporters import the model and the theme and nothing of the readers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from ..errors import ExportError
+from ..model import Article
+from ..theme import Theme
+
+__all__ = ["COMMON_OPTIONS", "Exporter", "Option", "build_datetime"]
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """One documented exporter option with its default (as WeasyPrint's ``DEFAULT_OPTIONS``)."""
+
+    default: Any
+    """The value used when the caller gives none."""
+    help: str
+    """One line for ``opedexport formats`` and the README."""
+    choices: tuple[Any, ...] = ()
+    """The allowed values; ``()`` means any value of the default's type."""
+
+
+#: Options every exporter accepts.
+COMMON_OPTIONS: Mapping[str, Option] = {
+    "allow_hosts": Option((), "host names whose http(s) images may be fetched (default: none, nothing is fetched)"),
+}
+
+
+def build_datetime(article: Article) -> dt.datetime:
+    """The timestamp written into outputs, so the same input gives the same bytes.
+
+    ``SOURCE_DATE_EPOCH`` when set; otherwise the article's own date (midnight UTC);
+    otherwise 1980-01-01, the earliest date a zip file can hold.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+        except (ValueError, OverflowError, OSError):
+            raise ExportError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, got {epoch!r}") from None
+    if article.date is not None:
+        return dt.datetime(article.date.year, article.date.month, article.date.day, tzinfo=dt.UTC)
+    return dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
+
+
+class Exporter(ABC):
+    """Base class of exporters. Subclasses declare themselves with class attributes,
+    and are registered under the entry-point group ``opedexport.exporters``.
+
+    An exporter is stateless between calls except for caches that make the next
+    document faster (fonts, parsed CSS); one instance may export many articles.
+    """
+
+    #: The format name used with ``export(..., "NAME")`` and ``--format``.
+    name: ClassVar[str]
+    #: The file suffix of the output, with the dot.
+    suffix: ClassVar[str]
+    #: The output's media type.
+    media_type: ClassVar[str]
+    #: One line for ``opedexport formats``.
+    description: ClassVar[str] = ""
+    #: Importable modules the exporter needs; when one is missing the registry says so.
+    requires: ClassVar[tuple[str, ...]] = ()
+    #: Options this exporter understands, with defaults; any other option is an error.
+    options: ClassVar[Mapping[str, Option]] = {}
+
+    def resolve_options(self, given: Mapping[str, Any]) -> dict[str, Any]:
+        """Defaults updated with ``given``; an unknown option or a value outside its choices is an error."""
+        options = {**COMMON_OPTIONS, **self.options}
+        unknown = sorted(set(given) - set(options))
+        if unknown:
+            known = ", ".join(sorted(options))
+            raise ExportError(f"{self.name}: unknown option(s) {', '.join(unknown)} (known: {known})")
+        out = {name: opt.default for name, opt in options.items()}
+        for name, value in given.items():
+            choices = options[name].choices
+            if choices and value not in choices:
+                raise ExportError(f"{self.name}: option {name} must be one of {', '.join(map(str, choices))}")
+            out[name] = value
+        return out
+
+    @abstractmethod
+    def export(self, article: Article, theme: Theme, **options: Any) -> bytes:
+        """Render ``article`` with ``theme`` and return the file's bytes.
+
+        :param options: the exporter's own options (see :attr:`options`).
+        :raises ExportError: when the output cannot be produced.
+        """

@@ -1,0 +1,154 @@
+"""The one door through which every outside resource (image, font, stylesheet) comes in.
+
+It says no by default: a :class:`Fetcher` reads files only under its roots
+(the article's own folder and the theme's folders) and fetches http(s) URLs
+only from hosts on an explicit allow-list, never following redirects. Every
+refusal is recorded and reported as a :class:`~opedexport.errors.ResourceRefusedWarning`;
+the export goes on without the resource. As WeasyPrint's ``URLFetcher``, one
+replaceable object, so a pipeline can substitute its own.
+"""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+import urllib.parse
+import urllib.request
+import warnings
+from collections.abc import Iterable
+from pathlib import Path
+
+from .errors import ResourceRefusedWarning
+
+__all__ = ["DEFAULT_MAX_RESOURCE_BYTES", "Fetcher", "Refused"]
+
+#: A single resource larger than this is refused.
+DEFAULT_MAX_RESOURCE_BYTES = 50 * 1024 * 1024
+
+
+class Refused(Exception):
+    """A resource was refused; the message says which and why."""
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+class Fetcher:
+    """Reads resources for exporters, refusing anything outside what it was told to trust.
+
+    :param roots: folders whose files may be read (resolved; symlinks pointing out are refused).
+    :param allow_hosts: host names whose http(s) URLs may be fetched; empty means none.
+    :param max_bytes: the largest resource accepted.
+    :param timeout: seconds before a network fetch is abandoned.
+    """
+
+    def __init__(
+        self,
+        roots: Iterable[Path | None],
+        *,
+        allow_hosts: Iterable[str] = (),
+        max_bytes: int = DEFAULT_MAX_RESOURCE_BYTES,
+        timeout: float = 10.0,
+    ):
+        self.roots = tuple(Path(r).resolve() for r in roots if r is not None)
+        self.allow_hosts = frozenset(h.lower() for h in allow_hosts)
+        self.max_bytes = max_bytes
+        self.timeout = timeout
+        self.refused: list[str] = []
+
+    # ------------------------------------------------------------------ public
+
+    def to_url(self, ref: str, base: Path | None) -> str:
+        """Make ``ref`` (a relative path, an absolute path or a URL) absolute against the folder ``base``."""
+        parsed = urllib.parse.urlsplit(ref)
+        if parsed.scheme and len(parsed.scheme) > 1:
+            return ref
+        path = Path(urllib.parse.unquote(parsed.path))
+        if not path.is_absolute():
+            if base is None:
+                return ref
+            path = base / path
+        return path.resolve().as_uri()
+
+    def fetch(self, url: str) -> tuple[bytes, str]:
+        """Return ``(data, media type)`` for ``url``.
+
+        :raises Refused: when the URL is outside the roots, on a host not allowed,
+            of another scheme, too large, or cannot be read. The refusal is recorded.
+        """
+        try:
+            return self._fetch(url)
+        except Refused as exc:
+            self.refuse(url, str(exc))
+            raise
+
+    def fetch_or_none(self, url: str) -> tuple[bytes, str] | None:
+        """As :meth:`fetch`, but ``None`` (with the warning) instead of raising."""
+        try:
+            return self.fetch(url)
+        except Refused:
+            return None
+
+    def refuse(self, url: str, why: str) -> None:
+        """Record and warn about a refused resource."""
+        shown = url if len(url) < 120 else url[:117] + "..."
+        message = f"refused resource {shown}: {why}"
+        self.refused.append(message)
+        warnings.warn(ResourceRefusedWarning(message), stacklevel=3)
+
+    # ------------------------------------------------------------------ internals
+
+    def _fetch(self, url: str) -> tuple[bytes, str]:
+        parsed = urllib.parse.urlsplit(url)
+        scheme = parsed.scheme.lower()
+        if scheme == "data":
+            return self._data_url(url)
+        if scheme == "file":
+            return self._file(Path(urllib.request.url2pathname(parsed.path)))
+        if scheme in ("http", "https"):
+            return self._http(url, parsed.hostname or "")
+        raise Refused(f"scheme {scheme or '(none)'!r} is not allowed")
+
+    def _file(self, path: Path) -> tuple[bytes, str]:
+        try:
+            real = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            raise Refused("no such file") from None
+        if not any(real.is_relative_to(root) for root in self.roots):
+            raise Refused("outside the article's folder and the theme")
+        if not real.is_file():
+            raise Refused("not a file")
+        size = real.stat().st_size
+        if size > self.max_bytes:
+            raise Refused(f"{size} bytes is over the limit of {self.max_bytes}")
+        mime = mimetypes.guess_type(real.name)[0] or "application/octet-stream"
+        return real.read_bytes(), mime
+
+    def _http(self, url: str, host: str) -> tuple[bytes, str]:
+        if host.lower() not in self.allow_hosts:
+            raise Refused("network access is off (allow the host explicitly to fetch it)")
+        opener = urllib.request.build_opener(_NoRedirect)
+        try:
+            with opener.open(url, timeout=self.timeout) as response:
+                if response.status != 200:
+                    raise Refused(f"HTTP status {response.status}")
+                data = response.read(self.max_bytes + 1)
+                mime = response.headers.get_content_type()
+        except OSError as exc:
+            raise Refused(f"cannot fetch: {exc}") from None
+        if len(data) > self.max_bytes:
+            raise Refused(f"over the limit of {self.max_bytes} bytes")
+        return data, mime
+
+    def _data_url(self, url: str) -> tuple[bytes, str]:
+        header, _, payload = url[5:].partition(",")
+        mime = header.split(";")[0] or "text/plain"
+        try:
+            data = base64.b64decode(payload) if header.endswith(";base64") else urllib.parse.unquote_to_bytes(payload)
+        except ValueError:
+            raise Refused("malformed data: URL") from None
+        if len(data) > self.max_bytes:
+            raise Refused(f"over the limit of {self.max_bytes} bytes")
+        return data, mime

@@ -1,0 +1,480 @@
+"""The article model: one typed, immutable tree that every reader fills and every exporter walks.
+
+An :class:`Article` carries metadata and a body of :data:`Block` nodes; blocks
+hold :data:`Inline` nodes. All nodes are frozen, slotted dataclasses that
+validate themselves when built, in the manner of panflute's elements and
+markdown-it-py's ``Token``.
+
+Text is normalised once, here, so no exporter has to care: every string
+field is put in Unicode NFC and stripped of characters that XML 1.0 cannot
+carry (C0 controls other than tab and newline, C1 controls, lone surrogates,
+U+FFFE and U+FFFF). Removing anything emits a
+:class:`~opedexport.errors.TextNormalisedWarning` naming the field. Link
+targets with a scheme other than http, https, mailto or tel (``javascript:``,
+``data:``, ``file:`` …) are dropped the same way, so such a link renders as
+its text alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, TypeAlias
+
+from .errors import ModelError, TextNormalisedWarning
+
+__all__ = [
+    "Article",
+    "Author",
+    "Block",
+    "BlockQuote",
+    "Code",
+    "Emph",
+    "Figure",
+    "Heading",
+    "Inline",
+    "LineBreak",
+    "Link",
+    "ListBlock",
+    "Note",
+    "Paragraph",
+    "PullQuote",
+    "Rule",
+    "Strong",
+    "Table",
+    "Text",
+    "clean_text",
+    "iter_nodes",
+    "notes_in_order",
+    "plain_text",
+]
+
+# C0 controls but tab and newline, CR (normalised away by readers), C1 controls,
+# surrogates (only lone ones can exist in a Python str), and the two non-characters.
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_SAFE_URL = re.compile(r"^(?:https?:|mailto:|tel:|#|/|\./|\.\./|[^:/?#]+(?:[/?#]|$))", re.IGNORECASE)
+_LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
+
+
+def clean_text(value: str, where: str) -> str:
+    """Return ``value`` in NFC with the characters XML cannot carry removed.
+
+    :param where: the field's name, used in the warning when anything is removed.
+    """
+    if not isinstance(value, str):
+        raise ModelError(f"{where} must be a string, got {type(value).__name__}")
+    bad = _XML_ILLEGAL.findall(value)
+    if bad:
+        shown = ", ".join(sorted({f"U+{ord(c):04X}" for c in bad}))
+        warnings.warn(
+            TextNormalisedWarning(f"{where}: removed {len(bad)} character(s) XML cannot carry ({shown})"),
+            stacklevel=4,
+        )
+        value = _XML_ILLEGAL.sub("", value)
+    return unicodedata.normalize("NFC", value)
+
+
+def _clean_fields(node: object, *names: str) -> None:
+    cls = type(node).__name__
+    for name in names:
+        object.__setattr__(node, name, clean_text(getattr(node, name), f"{cls}.{name}"))
+
+
+def _check_tuple(node: object, name: str, kinds: tuple[type, ...]) -> None:
+    """Coerce a list to a tuple and check each member's type."""
+    value = getattr(node, name)
+    if isinstance(value, list):
+        value = tuple(value)
+        object.__setattr__(node, name, value)
+    cls = type(node).__name__
+    if not isinstance(value, tuple):
+        raise ModelError(f"{cls}.{name} must be a tuple, got {type(value).__name__}")
+    for item in value:
+        if not isinstance(item, kinds):
+            names = " or ".join(k.__name__ for k in kinds)
+            raise ModelError(f"{cls}.{name} holds a {type(item).__name__}; expected {names}")
+
+
+# --------------------------------------------------------------------------- inlines
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A run of plain text."""
+
+    text: str
+    """The characters, NFC-normalised. Never contains a newline that matters: use :class:`LineBreak`."""
+
+    def __post_init__(self) -> None:
+        _clean_fields(self, "text")
+
+
+@dataclass(frozen=True, slots=True)
+class Emph:
+    """Emphasised (usually italic) inlines."""
+
+    children: tuple[Inline, ...]
+    """The emphasised content."""
+
+    def __post_init__(self) -> None:
+        _check_tuple(self, "children", INLINE_TYPES)
+
+
+@dataclass(frozen=True, slots=True)
+class Strong:
+    """Strongly emphasised (usually bold) inlines."""
+
+    children: tuple[Inline, ...]
+    """The content."""
+
+    def __post_init__(self) -> None:
+        _check_tuple(self, "children", INLINE_TYPES)
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A hyperlink around inlines."""
+
+    children: tuple[Inline, ...]
+    """The link text."""
+    url: str
+    """The target. An unsafe scheme (``javascript:``, ``file:`` …) is replaced by ``""``
+    with a warning; an empty URL renders as the text alone."""
+    title: str = ""
+    """An optional tooltip title; ``""`` means none."""
+
+    def __post_init__(self) -> None:
+        _check_tuple(self, "children", INLINE_TYPES)
+        _clean_fields(self, "url", "title")
+        url = self.url.strip()
+        if url and not _SAFE_URL.match(url):
+            warnings.warn(TextNormalisedWarning(f"Link.url: dropped unsafe link target {url[:60]!r}"), stacklevel=3)
+            url = ""
+        object.__setattr__(self, "url", url)
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    """Inline code, set in the theme's monospaced font."""
+
+    text: str
+    """The code, verbatim."""
+
+    def __post_init__(self) -> None:
+        _clean_fields(self, "text")
+
+
+@dataclass(frozen=True, slots=True)
+class LineBreak:
+    """A hard line break inside a paragraph."""
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A footnote: an inline at its call site that holds blocks, as pandoc's ``Note [Block]``.
+
+    Exporters number notes in document order; the model stores no numbers.
+    """
+
+    blocks: tuple[Block, ...]
+    """The note's content: usually one paragraph."""
+
+    def __post_init__(self) -> None:
+        _check_tuple(self, "blocks", BLOCK_TYPES)
+        if not self.blocks:
+            raise ModelError("Note.blocks must not be empty")
+
+
+Inline: TypeAlias = Text | Emph | Strong | Link | Code | LineBreak | Note
+INLINE_TYPES: tuple[type, ...] = (Text, Emph, Strong, Link, Code, LineBreak, Note)
+
+# --------------------------------------------------------------------------- blocks
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """A section heading inside the body (the article title is not a heading)."""
+
+    level: int
+    """1, 2 or 3: section, subsection, sub-subsection."""
+    children: tuple[Inline, ...]
+    """The heading text."""
+
+    def __post_init__(self) -> None:
+        if isinstance(self.level, bool) or not isinstance(self.level, int) or not 1 <= self.level <= 3:
+            raise ModelError(f"Heading.level must be 1, 2 or 3, got {self.level!r}")
+        _check_tuple(self, "children", INLINE_TYPES)
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A paragraph of body text."""
+
+    children: tuple[Inline, ...]
+    """The paragraph's content."""
+
+    def __post_init__(self) -> None:
+        _check_tuple(self, "children", INLINE_TYPES)
+
+
+@dataclass(frozen=True, slots=True)
+class BlockQuote:
+    """A quotation set off from the text, with an optional attribution."""
+
+    blocks: tuple[Block, ...]
+    """The quoted content."""
+    attribution: tuple[Inline, ...] = ()
+    """Who said it; ``()`` means no attribution line."""
+
+    def __post_init__(self) -> None:
+        _check_tuple(self, "blocks", BLOCK_TYPES)
+        _check_tuple(self, "attribution", INLINE_TYPES)
+
+
+@dataclass(frozen=True, slots=True)
+class PullQuote:
+    """A short excerpt repeated in display type to draw the eye (not read aloud twice:
+    exporters mark it as presentational where the format allows).
+    """
+
+    children: tuple[Inline, ...]
+    """The excerpt."""
+    attribution: tuple[Inline, ...] = ()
+    """Optional attribution; ``()`` means none."""
+
+    def __post_init__(self) -> None:
+        _check_tuple(self, "children", INLINE_TYPES)
+        _check_tuple(self, "attribution", INLINE_TYPES)
+
+
+@dataclass(frozen=True, slots=True)
+class ListBlock:
+    """An ordered or unordered list; items hold blocks, so lists nest."""
+
+    ordered: bool
+    """``True`` for a numbered list."""
+    items: tuple[tuple[Block, ...], ...]
+    """One tuple of blocks per item."""
+    start: int = 1
+    """The first number of an ordered list (ignored when unordered)."""
+
+    def __post_init__(self) -> None:
+        items = self.items
+        if isinstance(items, list):
+            items = tuple(items)
+        items = tuple(tuple(i) if isinstance(i, list) else i for i in items)
+        object.__setattr__(self, "items", items)
+        if not items:
+            raise ModelError("ListBlock.items must not be empty")
+        for item in items:
+            if not isinstance(item, tuple) or not all(isinstance(b, BLOCK_TYPES) for b in item):
+                raise ModelError("ListBlock.items must be tuples of blocks")
+        if isinstance(self.start, bool) or not isinstance(self.start, int) or self.start < 0:
+            raise ModelError(f"ListBlock.start must be a whole number >= 0, got {self.start!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """An image with its alt text, caption and credit kept apart."""
+
+    src: str
+    """Path relative to the article's folder (or the theme), or a URL the fetcher may refuse."""
+    alt: str = ""
+    """Text that replaces the image for a reader who cannot see it; ``""`` marks it decorative."""
+    caption: tuple[Inline, ...] = ()
+    """The visible caption; ``()`` means none."""
+    credit: str = ""
+    """Photographer or source line; ``""`` means none."""
+
+    def __post_init__(self) -> None:
+        _clean_fields(self, "src", "alt", "credit")
+        if not self.src.strip():
+            raise ModelError("Figure.src must not be empty")
+        _check_tuple(self, "caption", INLINE_TYPES)
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A thematic break (horizontal rule)."""
+
+
+_ALIGNS = ("", "left", "center", "right")
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A simple table: one header row, body rows of inline cells."""
+
+    header: tuple[tuple[Inline, ...], ...]
+    """Header cells; ``()`` means no header row."""
+    rows: tuple[tuple[tuple[Inline, ...], ...], ...]
+    """Body rows, each a tuple of cells, each cell a tuple of inlines."""
+    align: tuple[str, ...] = ()
+    """Per column: ``""``, ``"left"``, ``"center"`` or ``"right"``; ``()`` means all default."""
+    caption: tuple[Inline, ...] = ()
+    """Optional caption; ``()`` means none."""
+
+    def __post_init__(self) -> None:
+        def cells(value: object, what: str) -> tuple[tuple[Inline, ...], ...]:
+            if not isinstance(value, (tuple, list)):
+                raise ModelError(f"Table.{what} must be a tuple of cells")
+            out = tuple(tuple(c) for c in value)
+            for c in out:
+                if not all(isinstance(i, INLINE_TYPES) for i in c):
+                    raise ModelError(f"Table.{what}: a cell must hold inlines only")
+            return out
+
+        object.__setattr__(self, "header", cells(self.header, "header"))
+        object.__setattr__(self, "rows", tuple(cells(r, "rows") for r in self.rows))
+        object.__setattr__(self, "align", tuple(self.align))
+        _check_tuple(self, "caption", INLINE_TYPES)
+        for a in self.align:
+            if a not in _ALIGNS:
+                raise ModelError(f"Table.align values must be one of {_ALIGNS}, got {a!r}")
+        if not self.rows and not self.header:
+            raise ModelError("Table must have a header or at least one row")
+
+
+Block: TypeAlias = Heading | Paragraph | BlockQuote | PullQuote | ListBlock | Figure | Rule | Table
+BLOCK_TYPES: tuple[type, ...] = (Heading, Paragraph, BlockQuote, PullQuote, ListBlock, Figure, Rule, Table)
+
+# --------------------------------------------------------------------------- article
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    """One author of the article."""
+
+    name: str
+    """The name as it should be printed."""
+    affiliation: str = ""
+    """Role or institution printed after the name; ``""`` means none."""
+    bio: str = ""
+    """A short biography for the end of the article; ``""`` means none."""
+    url: str = ""
+    """A home page; ``""`` means none."""
+
+    def __post_init__(self) -> None:
+        _clean_fields(self, "name", "affiliation", "bio", "url")
+        object.__setattr__(self, "name", " ".join(self.name.split()))
+        if not self.name:
+            raise ModelError("Author.name must not be empty")
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One opinion article: metadata and body.
+
+    Equality compares content only; :attr:`source_path` is carried along for
+    resolving relative images but never compared or serialised.
+    """
+
+    title: str
+    """The headline. Required and never empty."""
+    body: tuple[Block, ...] = ()
+    """The article's blocks in reading order."""
+    subtitle: str = ""
+    """The dek (standfirst); ``""`` means none."""
+    authors: tuple[Author, ...] = ()
+    """Bylines in order; ``()`` means unsigned."""
+    date: dt.date | None = None
+    """Publication date; ``None`` means undated."""
+    publication: str = ""
+    """The outlet's name, used in running headers and the title block; ``""`` means none."""
+    lang: str = "und"
+    """BCP 47 language tag such as ``id`` or ``en``; ``"und"`` means undetermined."""
+    tags: tuple[str, ...] = ()
+    """Keywords."""
+    summary: str = ""
+    """A one-paragraph summary for metadata; ``""`` means none (the dek is used instead)."""
+    source_url: str = ""
+    """The canonical URL of the published article; ``""`` means none."""
+    rights: str = ""
+    """Copyright or licence statement; ``""`` means none."""
+    disclosure: str = ""
+    """Conflict-of-interest or affiliation disclosure printed after the body; ``""`` means none."""
+    cover: str = ""
+    """Cover image path relative to the article's folder; ``""`` means none (exporters may generate one)."""
+    source_path: Path | None = field(default=None, compare=False)
+    """The file this article was read from; ``None`` when built in code. Not serialised."""
+
+    def __post_init__(self) -> None:
+        _clean_fields(
+            self, "title", "subtitle", "publication", "lang", "summary", "source_url", "rights", "disclosure", "cover"
+        )
+        object.__setattr__(self, "title", " ".join(self.title.split()))
+        if not self.title:
+            raise ModelError("Article.title must not be empty")
+        if not _LANG_TAG.match(self.lang):
+            raise ModelError(f"Article.lang must be a BCP 47 tag such as 'id' or 'en', got {self.lang!r}")
+        if self.date is not None and (not isinstance(self.date, dt.date) or isinstance(self.date, dt.datetime)):
+            raise ModelError(f"Article.date must be a datetime.date or None, got {self.date!r}")
+        _check_tuple(self, "body", BLOCK_TYPES)
+        _check_tuple(self, "authors", (Author,))
+        _check_tuple(self, "tags", (str,))
+        object.__setattr__(self, "tags", tuple(clean_text(t, "Article.tags").strip() for t in self.tags))
+        if self.source_path is not None and not isinstance(self.source_path, Path):
+            object.__setattr__(self, "source_path", Path(self.source_path))
+
+    def replace(self, **changes: Any) -> Article:
+        """Return a copy with ``changes`` applied (the copy is validated again)."""
+        return replace(self, **changes)
+
+    @property
+    def base_dir(self) -> Path | None:
+        """The folder relative resources resolve against; ``None`` when built in code."""
+        return self.source_path.parent if self.source_path is not None else None
+
+    @property
+    def language(self) -> str:
+        """The primary language subtag in lower case (``"id"`` for ``"id-ID"``)."""
+        return self.lang.split("-")[0].lower()
+
+
+Node: TypeAlias = Inline | Block
+NODE_TYPES: dict[str, type] = {t.__name__: t for t in (*INLINE_TYPES, *BLOCK_TYPES, Author, Article)}
+
+
+def iter_nodes(root: Article | Node | tuple[Node, ...]) -> Iterator[Node]:
+    """Yield every block and inline under ``root`` in document order (depth first)."""
+    if isinstance(root, tuple):
+        for item in root:
+            yield from iter_nodes(item)
+        return
+    if isinstance(root, Article):
+        yield from iter_nodes(root.body)
+        return
+    yield root
+    for f in fields(root):
+        value = getattr(root, f.name)
+        if isinstance(value, tuple):
+            for item in value:
+                if isinstance(item, tuple):
+                    yield from iter_nodes(item)
+                elif isinstance(item, INLINE_TYPES + BLOCK_TYPES):
+                    yield from iter_nodes(item)
+
+
+def notes_in_order(article: Article) -> list[Note]:
+    """The footnotes of ``article`` in the order their calls appear (number = index + 1)."""
+    return [n for n in iter_nodes(article) if isinstance(n, Note)]
+
+
+def plain_text(nodes: tuple[Inline, ...] | Inline) -> str:
+    """The text of inlines without markup; notes are left out, line breaks become spaces."""
+    if not isinstance(nodes, tuple):
+        nodes = (nodes,)
+    out: list[str] = []
+    for node in nodes:
+        if isinstance(node, (Text, Code)):
+            out.append(node.text)
+        elif isinstance(node, LineBreak):
+            out.append(" ")
+        elif isinstance(node, (Emph, Strong, Link)):
+            out.append(plain_text(node.children))
+    return "".join(out)

@@ -1,0 +1,452 @@
+"""Themes: one folder of tokens (``theme.toml``) and templates that drive the PDF, the EPUB and the DOCX alike.
+
+A theme is looked up by name among the built-ins (``styles/`` in a checkout,
+``opedexport/styles`` inside an installed wheel) or given as a path to a
+folder. A theme may ``extends = "<name or relative path>"`` another and
+override only some tokens; templates are then looked up in the theme's own
+folder first, then in the theme it extends, down to the built-in
+``default`` (as Pelican's ``ChoiceLoader``).
+
+Tokens (every one is optional in a theme that extends another)::
+
+    name = "default"            description = "…"        extends = "default"
+    [page]     size = "A4" | "Letter" | "210mm 297mm"; margin_top, margin_bottom, margin_inner, margin_outer
+    [fonts.body|heading|mono]   family, regular, italic, bold, bold_italic (font files), fallback = [...]
+    [text]     size, leading, title_size, dek_size, heading_scale, paragraph_spacing, first_line_indent,
+               align = "justify" | "left", hyphenate, hyphenate_min_word, hyphenate_min_before, hyphenate_min_after
+    [colors]   text, accent, muted, rule, background, quote_bar
+    [running]  header = "publication" | "title" | "none", footer = "page" | "page-of-pages" | "none"
+    [layout]   title_block = "ruled" | "plain", title_case = "normal" | "upper", heading_style = "plain" | "rule",
+               drop_cap (bool), columns (1 or 2, PDF only)
+
+An unknown token, a wrong unit or a missing font file is a :class:`~opedexport.errors.ThemeError`
+naming the file and the key.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import tomllib
+from dataclasses import dataclass, fields
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from .errors import ThemeError
+from .units import Length, UnitError
+
+__all__ = ["Colors", "FontRole", "Layout", "Page", "Running", "TextStyle", "Theme", "themes_dir"]
+
+_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+PAGE_SIZES: dict[str, tuple[str, str]] = {
+    "a4": ("210mm", "297mm"),
+    "a5": ("148mm", "210mm"),
+    "letter": ("8.5in", "11in"),
+    "legal": ("8.5in", "14in"),
+}
+
+
+def themes_dir() -> Path:
+    """The folder of the built-in themes: the checkout's ``styles/`` when running from one
+    (an editable install), else ``opedexport/styles`` inside the installed wheel.
+    """
+    here = Path(__file__).resolve().parent
+    checkout = here.parents[1] / "styles"
+    if here.parent.name == "src" and checkout.is_dir():
+        return checkout
+    packaged = resources.files("opedexport").joinpath("styles")
+    if packaged.is_dir():
+        return Path(str(packaged))
+    raise ThemeError("the built-in themes are missing from this installation (styles/ not found)")
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """Page geometry for print (the EPUB ignores it; the DOCX uses it for its section)."""
+
+    width: Length
+    height: Length
+    margin_top: Length
+    margin_bottom: Length
+    margin_inner: Length
+    margin_outer: Length
+    size_name: str
+    """The name given (``"A4"``, ``"Letter"``) or ``"custom"``."""
+
+
+@dataclass(frozen=True, slots=True)
+class FontRole:
+    """One role's font: family name, its files (``None`` where the theme ships none) and fallbacks."""
+
+    family: str
+    regular: Path | None
+    italic: Path | None
+    bold: Path | None
+    bold_italic: Path | None
+    fallback: tuple[str, ...]
+
+    def files(self) -> list[tuple[str, str, Path]]:
+        """``(style, weight, path)`` for each shipped file, for ``@font-face`` and embedding."""
+        out = []
+        for attr, style, weight in (
+            ("regular", "normal", "normal"),
+            ("italic", "italic", "normal"),
+            ("bold", "normal", "bold"),
+            ("bold_italic", "italic", "bold"),
+        ):
+            path = getattr(self, attr)
+            if path is not None:
+                out.append((style, weight, path))
+        return out
+
+    def stack(self) -> str:
+        """A CSS font-family list: the family, then the fallbacks."""
+        names = [self.family, *self.fallback]
+        generic = {"serif", "sans-serif", "monospace", "cursive", "fantasy", "system-ui"}
+        return ", ".join(n if n in generic else f'"{n}"' for n in names)
+
+
+@dataclass(frozen=True, slots=True)
+class TextStyle:
+    """Body text and its scale."""
+
+    size: Length
+    leading: float
+    title_size: Length
+    dek_size: Length
+    heading_scale: float
+    paragraph_spacing: Length
+    first_line_indent: Length
+    align: Literal["justify", "left"]
+    hyphenate: bool
+    hyphenate_min_word: int
+    hyphenate_min_before: int
+    hyphenate_min_after: int
+
+    def heading_size(self, level: int) -> Length:
+        """Size of a body heading of ``level`` (1 largest): the base size times the scale, per level."""
+        return Length(self.size * self.heading_scale ** (3 - level))
+
+
+@dataclass(frozen=True, slots=True)
+class Colors:
+    """Colours as ``#rrggbb``."""
+
+    text: str
+    accent: str
+    muted: str
+    rule: str
+    background: str
+    quote_bar: str
+
+
+@dataclass(frozen=True, slots=True)
+class Running:
+    """Running header and footer."""
+
+    header: Literal["publication", "title", "none"]
+    footer: Literal["page", "page-of-pages", "none"]
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Choices of arrangement that tokens alone decide."""
+
+    title_block: Literal["ruled", "plain"]
+    title_case: Literal["normal", "upper"]
+    heading_style: Literal["plain", "rule"]
+    drop_cap: bool
+    columns: int
+
+
+_CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("text", "align"): ("justify", "left"),
+    ("running", "header"): ("publication", "title", "none"),
+    ("running", "footer"): ("page", "page-of-pages", "none"),
+    ("layout", "title_block"): ("ruled", "plain"),
+    ("layout", "title_case"): ("normal", "upper"),
+    ("layout", "heading_style"): ("plain", "rule"),
+}
+_TOP_KEYS = {"name", "description", "extends"}
+_SECTIONS = {"page", "fonts", "text", "colors", "running", "layout"}
+_FONT_ROLES = ("body", "heading", "mono")
+_FONT_KEYS = {"family", "regular", "italic", "bold", "bold_italic", "fallback"}
+_PAGE_KEYS = {"size", "margin_top", "margin_bottom", "margin_inner", "margin_outer"}
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Theme:
+    """A loaded, validated theme: every token typed, every font file resolved.
+
+    Build one with :meth:`Theme.load`; exporters read its fields and
+    :attr:`template_dirs`. Themes are immutable: :meth:`with_tokens` returns a new one.
+    """
+
+    name: str
+    description: str
+    path: Path
+    """The folder of the theme itself."""
+    template_dirs: tuple[Path, ...]
+    """Where templates are looked up: this theme, then what it extends, down to ``default``."""
+    page: Page
+    fonts: dict[str, FontRole]
+    """``"body"``, ``"heading"`` and ``"mono"``."""
+    text: TextStyle
+    colors: Colors
+    running: Running
+    layout: Layout
+    tokens: dict[str, Any]
+    """The merged raw tokens, as written (font paths made absolute)."""
+
+    # ------------------------------------------------------------------ loading
+
+    @classmethod
+    def load(cls, name_or_path: str | Path = "default", **overrides: Any) -> Theme:
+        """Load a built-in theme by name, or a theme folder (or its theme.toml) by path.
+
+        :param overrides: tokens to change after loading, as ``section={"key": value}``,
+            for example ``page={"size": "Letter"}``.
+        :raises ThemeError: naming the file and key of anything invalid.
+        """
+        tokens, dirs, path = _load_chain(str(name_or_path))
+        tokens = _deep_merge(tokens, {k: v for k, v in overrides.items() if v})
+        return _build(tokens, dirs, path)
+
+    def with_tokens(self, **overrides: dict[str, Any]) -> Theme:
+        """A copy with some tokens changed, as :meth:`load`'s ``overrides``."""
+        tokens = _deep_merge(self.tokens, overrides)
+        return _build(tokens, self.template_dirs, self.path)
+
+    # ------------------------------------------------------------------ helpers for exporters
+
+    def all_font_files(self) -> list[tuple[str, str, str, Path]]:
+        """``(family, style, weight, path)`` for every font file of every role, without repeats."""
+        seen: set[Path] = set()
+        out = []
+        for role in _FONT_ROLES:
+            font = self.fonts[role]
+            for style, weight, path in font.files():
+                if path not in seen:
+                    seen.add(path)
+                    out.append((font.family, style, weight, path))
+        return out
+
+
+def _find_theme_file(ref: str, relative_to: Path | None) -> Path:
+    candidates: list[Path] = []
+    p = Path(ref)
+    if relative_to is not None and not p.is_absolute():
+        candidates.append(relative_to / p)
+    candidates.append(p)
+    if "/" not in ref and "\\" not in ref:
+        candidates.append(themes_dir() / ref)
+    for c in candidates:
+        if c.is_file() and c.name == "theme.toml":
+            return c.resolve()
+        if (c / "theme.toml").is_file():
+            return (c / "theme.toml").resolve()
+    builtins = ", ".join(sorted(d.name for d in themes_dir().iterdir() if (d / "theme.toml").is_file()))
+    raise ThemeError(f"no theme {ref!r}: give a built-in name ({builtins}) or a folder with a theme.toml")
+
+
+@cache
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        line = None
+        m = re.search(r"line (\d+)", str(exc))
+        if m:
+            line = int(m.group(1))
+        raise ThemeError(f"invalid TOML: {exc}", path=path, line=line) from None
+    except OSError as exc:
+        raise ThemeError(f"cannot read theme: {exc.strerror}", path=path) from None
+    _check_keys(data, path)
+    # make font paths absolute relative to the file that names them
+    for font in data.get("fonts", {}).values():
+        for key in ("regular", "italic", "bold", "bold_italic"):
+            if font.get(key):
+                font[key] = str((path.parent / font[key]).resolve())
+    return data
+
+
+def _check_keys(data: dict[str, Any], path: Path) -> None:
+    def bad(key: str, why: str = "unknown token") -> ThemeError:
+        return ThemeError(f"{why}: {key}", path=path)
+
+    for key, value in data.items():
+        if key in _TOP_KEYS:
+            continue
+        if key not in _SECTIONS:
+            raise bad(key)
+        if not isinstance(value, dict):
+            raise bad(key, "expected a table")
+        if key == "fonts":
+            for role, font in value.items():
+                if role not in _FONT_ROLES:
+                    raise bad(f"fonts.{role}", "unknown font role (body, heading, mono)")
+                for fk in font:
+                    if fk not in _FONT_KEYS:
+                        raise bad(f"fonts.{role}.{fk}")
+            continue
+        allowed = _PAGE_KEYS if key == "page" else {f.name for f in fields(_SECTION_TYPES[key])}
+        for sub in value:
+            if sub not in allowed:
+                raise bad(f"{key}.{sub}")
+
+
+_SECTION_TYPES: dict[str, type] = {"text": TextStyle, "colors": Colors, "running": Running, "layout": Layout}
+
+
+def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """A new dict: ``base`` with ``over`` merged in, nested tables merged too; neither input is changed."""
+    out = copy.deepcopy(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _deep_merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def _load_chain(ref: str) -> tuple[dict[str, Any], tuple[Path, ...], Path]:
+    path = _find_theme_file(ref, None)
+    chain = [path]
+    while True:
+        parent_ref = _read_toml(chain[-1]).get("extends")
+        if not parent_ref:
+            break
+        parent = _find_theme_file(str(parent_ref), chain[-1].parent)
+        if parent in chain:
+            raise ThemeError(f"themes extend each other in a loop: {parent_ref}", path=chain[-1])
+        chain.append(parent)
+    default = _find_theme_file("default", None)
+    dirs = [p.parent for p in chain]
+    if default not in chain:
+        dirs.append(default.parent)
+    tokens: dict[str, Any] = {}
+    for p in reversed(chain):  # _deep_merge copies, so the cached files stay untouched
+        tokens = _deep_merge(tokens, _read_toml(p))
+    tokens["extends"] = _read_toml(path).get("extends", "")
+    tokens["name"] = _read_toml(path).get("name", path.parent.name)
+    return tokens, tuple(dirs), path
+
+
+def _build(tokens: dict[str, Any], dirs: tuple[Path, ...], path: Path) -> Theme:
+    def get(section: str, key: str) -> Any:
+        try:
+            return tokens[section][key]
+        except KeyError:
+            raise ThemeError(f"missing token: {section}.{key}", path=path) from None
+
+    def length(section: str, key: str, em: float | None = None) -> Length:
+        try:
+            return Length.parse(get(section, key), em=em)
+        except UnitError as exc:
+            raise ThemeError(f"{section}.{key}: {exc}", path=path) from None
+
+    def choice(section: str, key: str) -> Any:
+        value = get(section, key)
+        allowed = _CHOICES[(section, key)]
+        if value not in allowed:
+            raise ThemeError(f"{section}.{key} must be one of {', '.join(allowed)}, got {value!r}", path=path)
+        return value
+
+    def number(section: str, key: str, kind: type = float, low: float = 0, high: float = 100) -> Any:
+        value = get(section, key)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            raise ThemeError(f"{section}.{key} must be a number from {low} to {high}, got {value!r}", path=path)
+        return kind(value)
+
+    def flag(section: str, key: str) -> bool:
+        value = get(section, key)
+        if not isinstance(value, bool):
+            raise ThemeError(f"{section}.{key} must be true or false, got {value!r}", path=path)
+        return value
+
+    size = str(get("page", "size")).strip()
+    if size.lower() in PAGE_SIZES:
+        w, h = PAGE_SIZES[size.lower()]
+        size_name = size
+    else:
+        parts = size.split()
+        if len(parts) != 2:
+            raise ThemeError(f"page.size must be A4, A5, Letter, Legal or 'WIDTH HEIGHT', got {size!r}", path=path)
+        w, h = parts
+        size_name = "custom"
+    try:
+        page = Page(
+            width=Length.parse(w),
+            height=Length.parse(h),
+            margin_top=length("page", "margin_top"),
+            margin_bottom=length("page", "margin_bottom"),
+            margin_inner=length("page", "margin_inner"),
+            margin_outer=length("page", "margin_outer"),
+            size_name=size_name,
+        )
+    except UnitError as exc:
+        raise ThemeError(f"page.size: {exc}", path=path) from None
+
+    fonts: dict[str, FontRole] = {}
+    for role in _FONT_ROLES:
+        spec = tokens.get("fonts", {}).get(role)
+        if not spec or "family" not in spec:
+            raise ThemeError(f"missing token: fonts.{role}.family", path=path)
+        files: dict[str, Path | None] = {}
+        for key in ("regular", "italic", "bold", "bold_italic"):
+            value = spec.get(key)
+            if value:
+                p = Path(value)
+                if not p.is_file():
+                    raise ThemeError(f"fonts.{role}.{key}: font file not found: {p}", path=path)
+                files[key] = p
+            else:
+                files[key] = None
+        fonts[role] = FontRole(family=str(spec["family"]), fallback=tuple(spec.get("fallback", ())), **files)
+
+    base = length("text", "size")
+    text = TextStyle(
+        size=base,
+        leading=number("text", "leading", float, 0.8, 3),
+        title_size=length("text", "title_size", base),
+        dek_size=length("text", "dek_size", base),
+        heading_scale=number("text", "heading_scale", float, 1, 2),
+        paragraph_spacing=length("text", "paragraph_spacing", base),
+        first_line_indent=length("text", "first_line_indent", base),
+        align=choice("text", "align"),
+        hyphenate=flag("text", "hyphenate"),
+        hyphenate_min_word=number("text", "hyphenate_min_word", int, 2, 30),
+        hyphenate_min_before=number("text", "hyphenate_min_before", int, 1, 10),
+        hyphenate_min_after=number("text", "hyphenate_min_after", int, 1, 10),
+    )
+    colors_kwargs = {}
+    for f in fields(Colors):
+        value = get("colors", f.name)
+        if not isinstance(value, str) or not _COLOR.match(value):
+            raise ThemeError(f"colors.{f.name} must be a colour like #8a1c1c, got {value!r}", path=path)
+        if len(value) == 4:
+            value = "#" + "".join(c * 2 for c in value[1:])
+        colors_kwargs[f.name] = value.lower()
+    columns = number("layout", "columns", int, 1, 2)
+    return Theme(
+        name=str(tokens.get("name", path.parent.name)),
+        description=str(tokens.get("description", "")),
+        path=path.parent,
+        template_dirs=dirs,
+        page=page,
+        fonts=fonts,
+        text=text,
+        colors=Colors(**colors_kwargs),
+        running=Running(header=choice("running", "header"), footer=choice("running", "footer")),
+        layout=Layout(
+            title_block=choice("layout", "title_block"),
+            title_case=choice("layout", "title_case"),
+            heading_style=choice("layout", "heading_style"),
+            drop_cap=flag("layout", "drop_cap"),
+            columns=columns,
+        ),
+        tokens=tokens,
+    )
