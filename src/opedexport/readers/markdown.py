@@ -1,0 +1,574 @@
+"""The Markdown reader: CommonMark with YAML front matter, footnotes and tables.
+
+The text is parsed with markdown-it-py (CommonMark preset, the ``table`` rule
+on, the footnote plugin of mdit-py-plugins) and walked into the model. The
+rules below are the whole dialect; nothing else is guessed.
+
+Front matter
+    An optional YAML block between a first line ``---`` and the next ``---``
+    (or ``...``) line, read with ``yaml.safe_load`` semantics, so custom tags
+    such as ``!!python/object`` are refused. Keys: ``title``, ``subtitle``,
+    ``authors`` (a list of names or of ``{name, affiliation, bio, url}``) or
+    its shorthand ``author`` (one name or one mapping), ``date`` (a YAML date
+    or an ISO 8601 string), ``publication``, ``lang``, ``tags`` (a list, or a
+    comma-separated string), ``summary``, ``source_url``, ``rights``,
+    ``disclosure``, ``cover``. Any other key is an error naming the key and
+    its line; YAML errors name the line in the file. The ``lang`` argument
+    of :meth:`MarkdownReader.read` wins over ``lang:``.
+
+Title and heading levels
+    Without ``title:``, a level-1 heading that is the first block of the body
+    becomes the title and leaves the body; with neither, reading fails.
+    When the title came from the front matter, ``#`` is body level 1, ``##``
+    level 2 and ``###`` (or deeper) level 3, and a leading ``#`` stays in the
+    body. When it came from a leading ``#``, every heading moves up one: ``##``
+    is level 1, ``###`` level 2, deeper level 3 (a later ``#`` is level 1),
+    and the consumed heading is listed in
+    :attr:`~opedexport.readers.base.ReadResult.removed`.
+
+Figures
+    An image alone in its paragraph is a :class:`~opedexport.model.Figure`:
+    the alt text stays alt text, the image title (``![alt](src "Title")``)
+    is the caption, and a caption ending in a parenthesised credit such as
+    ``(Foto: X)``, ``(Photo: X)``, ``(Credit: X)``, ``(Sumber: X)`` or
+    ``(Source: X)`` gives that credit, label included (``"Foto: X"``), since
+    the label says what kind of credit it is. A relative ``src`` is
+    percent-decoded back to the file name as written. An image inside running
+    text keeps only its alt text: the model has no inline images.
+
+Block quotes and pull quotes
+    When the last line of a block quote starts with ``—``, ``―`` or ``--``,
+    that line (or the whole last paragraph) is the attribution, without the
+    dash, provided something is left to quote. A block quote whose first line
+    is ``[!pullquote]`` (any case, as GitHub writes its alerts) is a
+    :class:`~opedexport.model.PullQuote`; it may hold paragraphs only, joined
+    by line breaks, and takes an attribution the same way.
+
+Code
+    The model has no code block, so a fenced or indented code block becomes
+    a paragraph of :class:`~opedexport.model.Code` runs, one per line,
+    joined by :class:`~opedexport.model.LineBreak`.
+
+Footnotes
+    ``[^label]`` references and ``[^label]:`` definitions (several
+    paragraphs when indented), and pandoc's inline ``^[note]``. The note is
+    placed at the first reference. A later reference to the same note adds
+    nothing to the text (two calls of one note would print as two notes) and
+    is reported in :attr:`~opedexport.readers.base.ReadResult.notes`, as is
+    a definition nothing refers to.
+
+Raw HTML
+    Raw HTML never passes through as markup. It is parsed (the CommonMark
+    ``html`` option is on, so tags do not show up as literal text) and each
+    piece is reduced to its text with ``nh3.clean(x, tags=set())`` and
+    ``html.unescape``; the contents of ``<script>`` and ``<style>`` are
+    dropped. Every line where this happened is reported in the notes.
+
+Text is kept as written: no smart quotes or dash replacement (``--`` stays
+``--``). Soft line breaks become spaces, hard breaks
+:class:`~opedexport.model.LineBreak`. Block quotes and lists nested past
+markdown-it's limit (20 levels, a list counting two) are refused rather
+than cut short.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from collections.abc import Iterable, Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import nh3
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from markdown_it.tree import SyntaxTreeNode
+from mdit_py_plugins.footnote import footnote_plugin
+
+from ..errors import InputError, ModelError
+from ..model import (
+    Article,
+    Author,
+    Block,
+    BlockQuote,
+    Code,
+    Emph,
+    Figure,
+    Heading,
+    Inline,
+    LineBreak,
+    Link,
+    ListBlock,
+    Note,
+    Paragraph,
+    PullQuote,
+    Rule,
+    Strong,
+    Table,
+    Text,
+    plain_text,
+)
+from .base import Reader, ReadResult, Removal, Source
+
+__all__ = ["MarkdownReader"]
+
+_TEXT_KEYS = ("title", "subtitle", "publication", "lang", "summary", "source_url", "rights", "disclosure", "cover")
+_KEYS = frozenset((*_TEXT_KEYS, "author", "authors", "date", "tags"))
+_AUTHOR_KEYS = ("name", "affiliation", "bio", "url")
+
+_PULLQUOTE_MARK = "[!pullquote]"
+_ATTRIBUTION = re.compile(r"^(?:—|―|--)-?\s*")
+_CREDIT = re.compile(
+    r"^(?P<caption>.*?)\s*\((?P<credit>(?:foto|photo|credit|kredit|sumber|source)\s*:[^()]*)\)\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
+_SCRIPT_TAG = re.compile(r"^<(/?)(?:script|style)\b", re.IGNORECASE)
+_BREAKS = ("softbreak", "hardbreak")
+_CONTAINERS = ("blockquote_open", "list_item_open")
+
+
+@cache
+def _parser() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": True, "typographer": False}).enable("table").use(footnote_plugin)
+
+
+class MarkdownReader(Reader):
+    """Reads CommonMark with YAML front matter, footnotes and tables (see the module docstring)."""
+
+    name = "markdown"
+    suffixes = (".md", ".markdown")
+    description = "CommonMark with YAML front matter, footnotes and tables"
+
+    def read(self, source: Source, *, lang: str | None = None) -> ReadResult:
+        """Read ``source`` into an article; errors name the file and, where known, the line."""
+        label = source.path or "<string>"
+        text = source.text()
+        data, key_lines, offset, body = _split_front_matter(text, label)
+        meta = _metadata(data, key_lines, label)
+        if lang is not None:
+            meta["lang"] = lang
+            key_lines.pop("lang", None)
+
+        env: dict[str, Any] = {}
+        tokens = _parser().parse(body, env)
+        _check_nesting(tokens, offset, label)
+        root = SyntaxTreeNode(tokens)
+        nodes = [n for n in root.children if n.type != "footnote_block"]
+        footnotes = {
+            int(fn.meta["id"]): fn for block in root.children if block.type == "footnote_block" for fn in block.children
+        }
+        conv = _Converter(footnotes, offset, label)
+        removed: list[Removal] = []
+        try:
+            title = meta.pop("title", "").strip()
+            if not title and nodes and nodes[0].type == "heading" and nodes[0].tag == "h1":
+                heading = nodes.pop(0)
+                title = plain_text(conv.inlines_of(heading))
+                conv.shift = 1
+                line = conv.line_of(heading) or 1
+                removed.append(Removal(line, body.split("\n")[line - offset - 1], "markdown:title-heading"))
+            if not title.strip():
+                raise InputError("no title: add `title:` to the front matter or start with a `# Heading`", path=label)
+            blocks = conv.blocks(nodes)
+        except ModelError as exc:
+            raise InputError(exc.message, path=label, line=conv.line or None) from None
+        for key, fid in env.get("footnotes", {}).get("refs", {}).items():
+            if fid < 0:
+                conv.notes.append(f"footnote [^{key[1:]}] is defined but never referenced; it was left out")
+
+        try:
+            article = Article(title=title, body=tuple(blocks), source_path=source.path, **meta)
+        except ModelError as exc:
+            field = exc.message.partition(" ")[0].removeprefix("Article.")
+            raise InputError(exc.message, path=label, line=key_lines.get(field)) from None
+        return ReadResult(article, removed=tuple(removed), notes=tuple(conv.notes))
+
+
+# --------------------------------------------------------------------------- front matter
+
+
+def _split_front_matter(text: str, label: str | Path) -> tuple[dict[Any, Any], dict[str, int], int, str]:
+    """Split ``text`` into (front matter, line of each key, lines before the body, body)."""
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        return {}, {}, 0, text
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if end is None:
+        raise InputError("front matter: no closing `---` line", path=label, line=1)
+    loader = yaml.SafeLoader("\n".join(lines[1:end]))
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 2 if mark is not None else None
+        raise InputError(f"front matter: {exc.problem or exc.context}", path=label, line=line) from None
+    except (yaml.YAMLError, ValueError) as exc:  # characters YAML refuses, impossible dates
+        raise InputError(f"front matter: {exc}", path=label) from None
+    finally:
+        loader.dispose()
+    if data is None:
+        data = {}
+    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
+        raise InputError("front matter must be a mapping of `key: value` lines", path=label, line=2)
+    key_lines: dict[str, int] = {}
+    for key_node, _value in node.value:
+        key = str(key_node.value)
+        line = key_node.start_mark.line + 2
+        if key in key_lines:
+            raise InputError(f"front matter: the key {key!r} is given twice", path=label, line=line)
+        key_lines[key] = line
+        if key not in _KEYS:
+            known = ", ".join(sorted(_KEYS))
+            raise InputError(f"front matter: unknown key {key!r} (known keys: {known})", path=label, line=line)
+    return data, key_lines, end + 1, "\n".join(lines[end + 1 :])
+
+
+def _metadata(data: dict[Any, Any], key_lines: dict[str, int], label: str | Path) -> dict[str, Any]:
+    """The Article keyword arguments given by the front matter ``data``."""
+
+    def fail(key: str, message: str) -> InputError:
+        return InputError(f"front matter: {key}: {message}", path=label, line=key_lines.get(key))
+
+    def text(key: str, value: Any) -> str:
+        if isinstance(value, str):
+            return value
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)
+        raise fail(key, f"expected text, got {type(value).__name__}; put the value in quotes")
+
+    meta: dict[str, Any] = {}
+    for key in _TEXT_KEYS:
+        if data.get(key) is not None:
+            meta[key] = text(key, data[key])
+
+    if data.get("author") is not None and data.get("authors") is not None:
+        raise fail("author", "give either `author` or `authors`, not both")
+    key = "authors" if data.get("authors") is not None else "author"
+    people = data.get(key)
+    if people is not None:
+        authors = []
+        for person in people if isinstance(people, list) else [people]:
+            if not isinstance(person, dict):
+                person = {"name": text(key, person)}
+            extra = sorted(str(k) for k in person if k not in _AUTHOR_KEYS)
+            if extra:
+                raise fail(key, f"unknown author key(s) {', '.join(extra)} (known: {', '.join(_AUTHOR_KEYS)})")
+            if person.get("name") is None:
+                raise fail(key, "every author needs a `name`")
+            fields = {k: text(key, v) for k, v in person.items() if v is not None}
+            try:
+                authors.append(Author(**fields))
+            except ModelError as exc:
+                raise fail(key, exc.message) from None
+        meta["authors"] = tuple(authors)
+
+    date = data.get("date")
+    if isinstance(date, dt.datetime):
+        meta["date"] = date.date()
+    elif isinstance(date, dt.date):
+        meta["date"] = date
+    elif isinstance(date, str):
+        try:
+            meta["date"] = dt.datetime.fromisoformat(date.strip()).date()
+        except ValueError:
+            raise fail("date", f"expected a date such as 2025-05-12, got {date!r}") from None
+    elif date is not None:
+        raise fail("date", f"expected a date such as 2025-05-12, got {date!r}")
+
+    tags = data.get("tags")
+    if tags is not None:
+        items = tags.split(",") if isinstance(tags, str) else tags
+        if not isinstance(items, list):
+            raise fail("tags", "expected a list such as [politik, ekonomi]")
+        meta["tags"] = tuple(t for t in (text("tags", v).strip() for v in items if v is not None) if t)
+    return meta
+
+
+# --------------------------------------------------------------------------- body
+
+
+class _Converter:
+    """Walks markdown-it's syntax tree into model blocks and inlines."""
+
+    def __init__(self, footnotes: dict[int, SyntaxTreeNode], offset: int, label: str | Path):
+        self.footnotes = footnotes
+        self.offset = offset
+        self.label = label
+        self.shift = 0
+        """How many levels headings move up (1 when the title came from a leading ``#``)."""
+        self.line = 0
+        """The file line of the block being converted, for errors and notes; 0 when unknown."""
+        self.notes: list[str] = []
+        self._placed: set[int] = set()
+        self._skipping = False
+        self._html_lines: set[int] = set()
+
+    def line_of(self, node: SyntaxTreeNode) -> int:
+        """The 1-based file line ``node`` starts on, or 0 when unknown."""
+        return node.map[0] + 1 + self.offset if node.map else 0
+
+    # ----------------------------------------------------------------- blocks
+
+    def blocks(self, nodes: Iterable[SyntaxTreeNode]) -> list[Block]:
+        """Convert block nodes, in order."""
+        out: list[Block] = []
+        for node in nodes:
+            self.line = self.line_of(node) or self.line
+            out.extend(self.block(node))
+        return out
+
+    def block(self, node: SyntaxTreeNode) -> list[Block]:
+        """Convert one block node into zero or more blocks."""
+        kind = node.type
+        if kind == "paragraph":
+            return self.paragraph(_inline_children(node))
+        if kind == "heading":
+            level = min(max(int(node.tag[1]) - self.shift, 1), 3)
+            return [Heading(level, self.inlines_of(node))]
+        if kind == "blockquote":
+            return [self.quote(node)]
+        if kind in ("bullet_list", "ordered_list"):
+            items = tuple(tuple(self.blocks(item.children)) for item in node.children)
+            start = int(node.attrs.get("start", 1))
+            return [ListBlock(ordered=kind == "ordered_list", items=items, start=start)]
+        if kind in ("fence", "code_block"):
+            return [self.code_block(node.content)]
+        if kind == "hr":
+            return [Rule()]
+        if kind == "table":
+            return [self.table(node)]
+        if kind == "html_block":
+            text = " ".join(self.html_text(node.content).split())
+            return [Paragraph((Text(text),))] if text else []
+        return self.blocks(node.children)
+
+    def paragraph(self, nodes: Sequence[SyntaxTreeNode]) -> list[Block]:
+        """A paragraph, or a figure when it holds one image alone; nothing when it reduces to nothing."""
+        if len(nodes) == 1 and nodes[0].type == "image" and str(nodes[0].attrs.get("src", "")).strip():
+            return [self.figure(nodes[0])]
+        children = self.inlines(nodes)
+        return [Paragraph(children)] if children else []
+
+    def figure(self, image: SyntaxTreeNode) -> Figure:
+        """The figure of an image alone in its paragraph."""
+        src = str(image.attrs["src"])
+        if not urlsplit(src).scheme:
+            src = unquote(src)
+        caption = str(image.attrs.get("title") or "").strip()
+        credit = ""
+        match = _CREDIT.match(caption)
+        if match:
+            caption, credit = match["caption"], match["credit"].strip()
+        return Figure(
+            src=src,
+            alt=plain_text(self.inlines(image.children)),
+            caption=(Text(caption),) if caption else (),
+            credit=credit,
+        )
+
+    def code_block(self, content: str) -> Paragraph:
+        """A code block as one paragraph of code lines joined by line breaks."""
+        children: list[Inline] = []
+        for i, line in enumerate(content.rstrip("\n").split("\n")):
+            if i:
+                children.append(LineBreak())
+            if line:
+                children.append(Code(line))
+        return Paragraph(tuple(children))
+
+    def quote(self, node: SyntaxTreeNode) -> Block:
+        """A block quote with its attribution, or a pull quote when marked ``[!pullquote]``."""
+        parts: list[SyntaxTreeNode | list[SyntaxTreeNode]] = [
+            list(_inline_children(k)) if k.type == "paragraph" else k for k in node.children
+        ]
+        pull = False
+        first = parts[0] if parts else None
+        if isinstance(first, list) and _starts_pullquote(first):
+            pull = True
+            del first[:2]  # the mark and the line break after it
+            if not first:
+                parts.pop(0)
+
+        attribution: tuple[Inline, ...] = ()
+        last = parts[-1] if parts else None
+        if isinstance(last, list):
+            cut = max((i for i, n in enumerate(last) if n.type in _BREAKS), default=-1)
+            tail = last[cut + 1 :]
+            if tail and tail[0].type == "text" and _ATTRIBUTION.match(tail[0].content) and (cut >= 0 or len(parts) > 1):
+                attribution = _strip_dash(self.inlines(tail))
+                if cut >= 0:
+                    del last[cut:]
+                else:
+                    parts.pop()
+
+        if pull:
+            lines: list[Inline] = []
+            for part in parts:
+                if not isinstance(part, list):
+                    raise InputError(
+                        f"a pull quote ({_PULLQUOTE_MARK}) may hold paragraphs only, not a {part.type}",
+                        path=self.label,
+                        line=self.line_of(part) or None,
+                    )
+                lines.extend([LineBreak(), *self.inlines(part)] if lines else self.inlines(part))
+            return PullQuote(tuple(lines), attribution)
+        blocks: list[Block] = []
+        for part in parts:
+            blocks.extend(self.paragraph(part) if isinstance(part, list) else self.blocks([part]))
+        return BlockQuote(tuple(blocks), attribution)
+
+    def table(self, node: SyntaxTreeNode) -> Table:
+        """A GFM table: header cells, body rows and per-column alignment."""
+        header: tuple[tuple[Inline, ...], ...] = ()
+        rows: list[tuple[tuple[Inline, ...], ...]] = []
+        align: tuple[str, ...] = ()
+        for section in node.children:
+            for tr in section.children:
+                self.line = self.line_of(tr) or self.line
+                cells = tuple(self.inlines_of(cell) for cell in tr.children)
+                if section.type == "thead":
+                    header = cells
+                    align = tuple(_align(cell) for cell in tr.children)
+                else:
+                    rows.append(cells)
+        return Table(header, tuple(rows), align if any(align) else ())
+
+    # ----------------------------------------------------------------- inlines
+
+    def inlines_of(self, node: SyntaxTreeNode) -> tuple[Inline, ...]:
+        """The inlines of a paragraph, heading or table cell."""
+        return self.inlines(_inline_children(node))
+
+    def inlines(self, nodes: Sequence[SyntaxTreeNode]) -> tuple[Inline, ...]:
+        """Convert inline nodes; adjacent text is merged into one :class:`Text`."""
+        self._skipping = False
+        items = self._items(nodes)
+        self._skipping = False
+        out: list[Inline] = []
+        run: list[str] = []
+        for item in [*items, None]:
+            if isinstance(item, str):
+                run.append(item)
+                continue
+            if run and (text := "".join(run)):
+                out.append(Text(text))
+            run = []
+            if item is not None:
+                out.append(item)
+        return tuple(out)
+
+    def _items(self, nodes: Sequence[SyntaxTreeNode]) -> list[Inline | str]:
+        """Inline nodes as model inlines, with plain text as ``str`` still to be merged."""
+        out: list[Inline | str] = []
+        for node in nodes:
+            kind = node.type
+            if kind == "html_inline":
+                opens = _SCRIPT_TAG.match(node.content)
+                if opens:
+                    self._skipping = not opens.group(1)
+                out.append(self.html_text(node.content))
+                continue
+            if self._skipping:
+                continue
+            if kind == "text":
+                out.append(node.content)
+            elif kind == "softbreak":
+                out.append(" ")
+            elif kind == "hardbreak":
+                out.append(LineBreak())
+            elif kind == "code_inline":
+                out.append(Code(node.content))
+            elif kind == "em":
+                out.append(Emph(self._nested(node)))
+            elif kind == "strong":
+                out.append(Strong(self._nested(node)))
+            elif kind == "link":
+                url, title = str(node.attrs.get("href", "")), str(node.attrs.get("title") or "")
+                out.append(Link(self._nested(node), url=url, title=title))
+            elif kind == "image":
+                out.append(plain_text(self._nested(node)))
+            elif kind == "footnote_ref":
+                out.extend(self.note(node))
+            else:
+                out.extend(self._items(node.children))
+        return out
+
+    def _nested(self, node: SyntaxTreeNode) -> tuple[Inline, ...]:
+        skipping = self._skipping
+        children = self.inlines(node.children)
+        self._skipping = skipping
+        return children
+
+    def note(self, ref: SyntaxTreeNode) -> list[Inline]:
+        """The :class:`Note` for a footnote reference; nothing for a later reference to it."""
+        fid = int(ref.meta["id"])
+        label = ref.meta.get("label")
+        name = f"[^{label}]" if label is not None else "inline footnote"
+        if fid in self._placed:
+            self.notes.append(
+                f"line {self.line}: footnote {name} is referenced again; the note stays at its first reference only"
+            )
+            return []
+        self._placed.add(fid)
+        definition = self.footnotes.get(fid)
+        line, skipping = self.line, self._skipping
+        blocks = self.blocks(definition.children) if definition is not None else []
+        self.line, self._skipping = line, skipping
+        if not blocks:
+            self.notes.append(f"line {self.line}: footnote {name} is empty; it was left out")
+            return []
+        return [Note(tuple(blocks))]
+
+    def html_text(self, markup: str) -> str:
+        """Raw HTML reduced to its text (script and style contents dropped), with a note for the editor."""
+        if self.line not in self._html_lines:
+            self._html_lines.add(self.line)
+            self.notes.append(f"line {self.line}: raw HTML reduced to its text")
+        return html.unescape(nh3.clean(markup, tags=set()))
+
+
+def _check_nesting(tokens: Sequence[Token], offset: int, label: str | Path) -> None:
+    """Refuse input nested past markdown-it's limit, where it would drop the deeper content."""
+    limit = int(_parser().options["maxNesting"])
+    for token in tokens:
+        if token.type in _CONTAINERS and token.level + 1 >= limit:
+            line = token.map[0] + 1 + offset if token.map else None
+            message = f"block quotes and lists nest too deeply (at most {limit} levels, a list counting two)"
+            raise InputError(message, path=label, line=line)
+
+
+def _inline_children(node: SyntaxTreeNode) -> list[SyntaxTreeNode]:
+    """The inline nodes of a paragraph, heading or table cell."""
+    for child in node.children:
+        if child.type == "inline":
+            return list(child.children)
+    return []
+
+
+def _starts_pullquote(nodes: list[SyntaxTreeNode]) -> bool:
+    """Whether a paragraph's first line is the pull-quote mark."""
+    return (
+        bool(nodes)
+        and nodes[0].type == "text"
+        and nodes[0].content.strip().lower() == _PULLQUOTE_MARK
+        and (len(nodes) == 1 or nodes[1].type in _BREAKS)
+    )
+
+
+def _align(cell: SyntaxTreeNode) -> str:
+    match = re.search(r"text-align:\s*(left|center|right)", str(cell.attrs.get("style", "")))
+    return match.group(1) if match else ""
+
+
+def _strip_dash(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    """``inlines`` without the leading attribution dash."""
+    first = inlines[0]
+    if not isinstance(first, Text):
+        return inlines
+    rest = _ATTRIBUTION.sub("", first.text, count=1)
+    return ((Text(rest),) if rest else ()) + inlines[1:]
