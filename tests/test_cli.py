@@ -40,7 +40,9 @@ def test_build_keeps_going_and_reports_each_failure(tmp_path: Path, capsys: pyte
     latin1 = tmp_path / "latin1.txt"
     latin1.write_bytes("Judul\n\nCaf\xe9 au lait.\n".encode("latin-1"))
     out_dir = tmp_path / "out"
-    status, _, err = run(capsys, "build", str(empty), str(latin1), str(good), "-f", "test-title", "-o", str(out_dir))
+    status, _, err = run(
+        capsys, "build", str(empty), str(latin1), str(good), "-f", "test-title", "-o", str(out_dir), "-j", "1"
+    )
     assert status == 1
     assert (out_dir / "good.ttl").read_bytes() == b"Judul|default"
     lines = [line for line in err.splitlines() if line.startswith("opedexport: error:")]
@@ -81,7 +83,16 @@ def test_colliding_outputs_are_refused(tmp_path: Path, capsys: pytest.CaptureFix
     for folder in ("a", "b"):
         (tmp_path / folder / "same.md").write_text("# T\n\nx\n", encoding="utf-8")
     status, _, err = run(
-        capsys, "build", str(tmp_path / "a"), str(tmp_path / "b"), "-f", "test-title", "-o", str(tmp_path / "o")
+        capsys,
+        "build",
+        str(tmp_path / "a"),
+        str(tmp_path / "b"),
+        "-f",
+        "test-title",
+        "-o",
+        str(tmp_path / "o"),
+        "-j",
+        "1",
     )
     assert status == 1
     assert "would overwrite those of" in err

@@ -3,6 +3,7 @@
 ::
 
     opedexport build INPUT... [--format pdf,epub,docx] [--out DIR] [--theme NAME_OR_PATH] [--verbose]
+                     [--keep-going | --fail-fast] [--page-size SIZE] [--pdf-variant V] [--allow-host H]
     opedexport inspect INPUT [--lang LANG]
     opedexport formats
     opedexport themes
@@ -15,8 +16,8 @@ usage error. ``--debug`` adds tracebacks.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
-import time
 import traceback
 import warnings
 from collections.abc import Callable, Iterator, Sequence
@@ -24,8 +25,9 @@ from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
 from . import __version__
-from .api import export, formats, load_theme, read_result
-from .errors import OpedexportError, RegistryError
+from .api import formats, load_theme, read_result
+from .batch import JobResult, expand_inputs, export_many
+from .errors import OpedexportError
 from .registry import registry
 from .serialize import article_to_json
 from .theme import themes_dir
@@ -79,17 +81,6 @@ class _Reporter:
                     self.warn(where, str(w.message))
 
 
-def _expand_inputs(inputs: Sequence[str]) -> Iterator[Path]:
-    """Files as given; folders expand to the files inside them that a reader claims (sorted)."""
-    suffixes = {s for _, cls, _ in registry.readers.all() if cls for s in cls.suffixes}
-    for item in inputs:
-        path = Path(item)
-        if path.is_dir():
-            yield from sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in suffixes)
-        else:
-            yield path
-
-
 def _parse_formats(value: str) -> list[str]:
     names = [f.strip().lower() for f in value.split(",") if f.strip()]
     if not names:
@@ -98,59 +89,88 @@ def _parse_formats(value: str) -> list[str]:
 
 
 def _cmd_build(args: argparse.Namespace, rep: _Reporter) -> int:
-    started = time.perf_counter()
     overrides: dict[str, Any] = {}
     if args.page_size:
         overrides["page"] = {"size": args.page_size}
-    try:
-        theme = load_theme(args.theme, **overrides)
-    except OpedexportError as exc:
-        rep.fail("theme", exc)
+    if rep.run("theme", lambda: load_theme(args.theme, **overrides)) is None:
         return 1
-    exporters = []
+    formats_ok = []
     for name in args.format:
-        try:
-            exporters.append(registry.exporter(name))
-        except RegistryError as exc:
-            rep.fail(f"format {name}", exc)
-    options: dict[str, Any] = {}
-    if args.allow_host:
-        options["allow_hosts"] = tuple(args.allow_host)
-    inputs = list(_expand_inputs(args.inputs))
+        if rep.run(f"format {name}", lambda n=name: registry.exporter(n)) is not None:  # type: ignore[misc]
+            formats_ok.append(name)
+    if rep.failures and args.fail_fast:
+        return 1
+    inputs = expand_inputs(args.inputs)
     if not inputs:
         rep.fail("build", OpedexportError("no input files found in " + ", ".join(args.inputs)))
         return 1
     out = Path(args.out)
-    seen: dict[Path, Path] = {}
-    done = 0
+    seen: dict[str, Path] = {}
+    unique = []
     for path in inputs:
-        target_stem = out / path.stem
-        if target_stem in seen:
-            rep.fail(str(path), OpedexportError(f"its outputs would overwrite those of {seen[target_stem]}"))
+        if path.stem in seen:
+            rep.fail(str(path), OpedexportError(f"its outputs would overwrite those of {seen[path.stem]}"))
             continue
-        seen[target_stem] = path
-        result = rep.run(str(path), lambda p=path: read_result(p, args.reader, lang=args.lang))  # type: ignore[misc]
-        if result is None:
-            continue
-        for removal in result.removed:
-            rep.detail(f"{path}:{removal.line}: removed ({removal.rule}): {removal.text}")
+        seen[path.stem] = path
+        unique.append(path)
+    options: dict[str, Any] = {}
+    if args.allow_host:
+        options["allow_hosts"] = tuple(args.allow_host)
+    if args.pdf_variant:
+        options["pdf_variant"] = args.pdf_variant
+
+    def report(result: JobResult) -> None:
+        for line in result.removed:
+            rep.detail(f"{result.input}:{line}")
         for note in result.notes:
-            rep.detail(f"{path}: {note}")
-        for cls in exporters:
-            target = out / f"{path.stem}{cls.suffix}"
-            opts = dict(options)
-            if cls.name == "pdf" and args.pdf_variant:
-                opts["pdf_variant"] = args.pdf_variant
-            written = rep.run(
-                str(path),
-                lambda a=result.article, c=cls, t=target, o=opts: export(a, t, theme, format=c.name, **o),  # type: ignore[misc]
-            )
-            if written is not None:
-                done += 1
-                rep.detail(f"wrote {target}")
-    elapsed = time.perf_counter() - started
-    rep.info(f"opedexport: {done} file(s) written to {out}/, {rep.failures} failure(s), {elapsed:.1f} s")
+            rep.detail(f"{result.input}: {note}")
+        for warning in result.warnings:
+            rep.warn(str(result.input), warning)
+        for error in result.errors:
+            rep.failures += 1
+            print(f"opedexport: error: {error}", file=rep.stream)
+        for path in result.written:
+            rep.detail(f"wrote {path}")
+
+    with _progress(len(unique), enabled=rep.stream.isatty() and not args.verbose) as advance:
+
+        def on_result(result: JobResult) -> None:
+            report(result)
+            advance(result)
+
+        batch = export_many(
+            unique,
+            formats_ok,
+            out,
+            theme=args.theme,
+            fail_fast=args.fail_fast,
+            workers=args.jobs,
+            reader=args.reader,
+            lang=args.lang,
+            page_size=args.page_size,
+            on_result=on_result,
+            **options,
+        )
+    rep.info(
+        f"opedexport: {len(batch.results) - batch.failed} article(s) done, {batch.failed} failed, "
+        f"{batch.written} file(s) written to {out}/ in {batch.seconds:.1f} s"
+    )
     return 1 if rep.failures else 0
+
+
+@contextlib.contextmanager
+def _progress(total: int, *, enabled: bool) -> Iterator[Callable[[JobResult], None]]:
+    """A rich progress bar on a terminal; nothing otherwise (the per-file lines say enough)."""
+    if not enabled or total < 2:
+        yield lambda result: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("[bold]exporting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=True
+    ) as progress:
+        task = progress.add_task("export", total=total)
+        yield lambda result: progress.advance(task)
 
 
 def _cmd_inspect(args: argparse.Namespace, rep: _Reporter) -> int:
@@ -221,7 +241,15 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--allow-host", action="append", default=[], metavar="HOST", help="allow http(s) images from HOST"
     )
-    build.set_defaults(func=_cmd_build)
+    build.add_argument(
+        "-j", "--jobs", type=int, metavar="N", help="worker processes (default: one per core; 1: in this process)"
+    )
+    mode = build.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--keep-going", dest="fail_fast", action="store_false", help="try every input even after a failure (default)"
+    )
+    mode.add_argument("--fail-fast", dest="fail_fast", action="store_true", help="stop at the first failure")
+    build.set_defaults(func=_cmd_build, fail_fast=False)
 
     inspect = sub.add_parser("inspect", parents=[common], help="print an article as JSON")
     inspect.add_argument("input", metavar="INPUT")

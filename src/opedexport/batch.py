@@ -1,0 +1,251 @@
+"""Many articles at once: one job per input (read once, export every format), run on any executor.
+
+A job is a pure function of its input, formats and theme, and returns a
+picklable :class:`JobResult`, so the same call runs in this process, on a local
+process pool (the default: one worker per core, recycled every
+:data:`TASKS_PER_WORKER` jobs so memory stays flat over thousands of
+articles), or on a Dask cluster through ``distributed.Client(...).get_executor()``.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing
+import multiprocessing.context
+import os
+import time
+import warnings
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import OpedexportError
+
+__all__ = ["TASKS_PER_WORKER", "BatchResult", "Job", "JobResult", "expand_inputs", "export_many", "run_job"]
+
+#: A pool worker is replaced after this many jobs, bounding the growth of long-lived renderers.
+TASKS_PER_WORKER = 64
+
+#: Modules a pool's fork server imports once, so workers start warm.
+_PRELOAD = ["opedexport.api", "opedexport.exporters.pdf", "opedexport.exporters.epub", "opedexport.exporters.docx"]
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One input to read once and export to each format."""
+
+    input: Path
+    formats: tuple[str, ...]
+    out_dir: Path
+    theme: str
+    """A built-in theme name or a theme folder (a path string, so the job pickles small)."""
+    theme_overrides: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()
+    reader: str | None = None
+    lang: str | None = None
+    options: tuple[tuple[str, Any], ...] = ()
+    """Exporter options as pairs; each exporter receives those it declares (``pdf_variant`` only the PDF)."""
+
+
+@dataclass(slots=True)
+class JobResult:
+    """What became of one job."""
+
+    input: Path
+    written: list[Path] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    """One line per failure, naming the file (and line) as the CLI prints it."""
+    warnings: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    """``line: (rule) text`` for each line the reader removed."""
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    peak_rss_kib: int = 0
+    """Peak resident memory of the process that ran the job (KiB), for benchmarks."""
+
+    @property
+    def ok(self) -> bool:
+        """``True`` when every format was written."""
+        return not self.errors
+
+
+@dataclass(slots=True)
+class BatchResult:
+    """The results of a batch, in input order, with totals."""
+
+    results: list[JobResult]
+    seconds: float
+
+    @property
+    def written(self) -> int:
+        """How many files were written."""
+        return sum(len(r.written) for r in self.results)
+
+    @property
+    def failed(self) -> int:
+        """How many inputs had at least one failure."""
+        return sum(1 for r in self.results if not r.ok)
+
+
+def _describe(where: Path, exc: BaseException) -> str:
+    if isinstance(exc, OpedexportError):
+        return str(exc) if exc.path is not None else f"{where}: {exc}"
+    return f"{where}: internal error: {type(exc).__name__}: {exc}"
+
+
+def _peak_rss_kib() -> int:
+    try:
+        import resource
+
+        return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    except (ImportError, OSError):  # pragma: no cover - not on POSIX
+        return 0
+
+
+def run_job(job: Job) -> JobResult:
+    """Read ``job.input`` and export it to each format; never raises for a bad input."""
+    from .api import export, load_theme, read_result
+    from .registry import registry
+
+    started = time.perf_counter()
+    result = JobResult(job.input)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            theme = load_theme(job.theme, **{k: dict(v) for k, v in job.theme_overrides})
+            report = read_result(job.input, job.reader, lang=job.lang)
+            result.removed = [f"{r.line}: ({r.rule}) {r.text}" for r in report.removed]
+            result.notes = list(report.notes)
+            for name in job.formats:
+                target = job.out_dir / f"{job.input.stem}{registry.exporter(name).suffix}"
+                try:
+                    cls = registry.exporter(name)
+                    accepted = {"allow_hosts", *cls.options}
+                    opts = {k: v for k, v in job.options if k in accepted}
+                    export(report.article, target, theme, format=name, **opts)
+                    result.written.append(target)
+                except Exception as exc:
+                    result.errors.append(_describe(job.input, exc))
+        except Exception as exc:
+            result.errors.append(_describe(job.input, exc))
+        result.warnings = [str(w.message) for w in caught]
+    result.seconds = time.perf_counter() - started
+    result.peak_rss_kib = _peak_rss_kib()
+    return result
+
+
+def expand_inputs(inputs: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """Files as given; folders stand for the files in them that a reader claims; globs are expanded."""
+    from .registry import registry
+
+    suffixes = {s for _, cls, _ in registry.readers.all() if cls for s in cls.suffixes}
+    out: list[Path] = []
+    for item in inputs:
+        text = os.fspath(item)
+        path = Path(text)
+        if path.is_dir():
+            out.extend(sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in suffixes))
+        elif any(c in text for c in "*?[") and not path.exists():
+            base = Path(path.anchor) if path.is_absolute() else Path()
+            pattern = str(path.relative_to(path.anchor)) if path.is_absolute() else text
+            out.extend(sorted(p for p in base.glob(pattern) if p.is_file()))
+        else:
+            out.append(path)
+    return out
+
+
+def default_executor(jobs: int) -> cf.Executor:
+    """A process pool with a warm fork server, one worker per core (at most ``jobs``), recycled."""
+    workers = max(1, min(jobs, os.cpu_count() or 1))
+    ctx: multiprocessing.context.BaseContext
+    try:
+        server = multiprocessing.get_context("forkserver")
+        server.set_forkserver_preload(_PRELOAD)
+        ctx = server
+    except ValueError:  # pragma: no cover - no fork server on this platform
+        ctx = multiprocessing.get_context("spawn")
+    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx, max_tasks_per_child=TASKS_PER_WORKER)
+
+
+def export_many(
+    inputs: Iterable[str | os.PathLike[str]],
+    formats: Sequence[str] = ("pdf", "epub", "docx"),
+    out_dir: str | os.PathLike[str] = "out",
+    *,
+    theme: str | os.PathLike[str] = "default",
+    executor: cf.Executor | None = None,
+    fail_fast: bool = False,
+    workers: int | None = None,
+    reader: str | None = None,
+    lang: str | None = None,
+    page_size: str | None = None,
+    on_result: Callable[[JobResult], None] | None = None,
+    **options: Any,
+) -> BatchResult:
+    """Export every input to every format in ``out_dir`` (``<stem>.<ext>``).
+
+    :param inputs: files, folders (their articles) or glob patterns.
+    :param executor: any :class:`concurrent.futures.Executor`; ``None`` means this process for one
+        input and a local process pool for more. A Dask ``Client(...).get_executor()`` works the same.
+    :param workers: processes of the default pool; ``None`` means one per core, ``1`` runs every job
+        in this process (needed for readers and exporters registered in code rather than by entry point).
+    :param fail_fast: stop submitting (and cancel what has not started) after the first failure;
+        by default every input is tried.
+    :param on_result: called in this process with each result as it arrives (progress display).
+    :param options: exporter options, each passed to the exporters that declare it.
+    :returns: the results in input order. Failures are in the results, not raised.
+    """
+    started = time.perf_counter()
+    paths = expand_inputs(inputs)
+    overrides: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()
+    if page_size:
+        overrides = (("page", (("size", page_size),)),)
+    jobs = [
+        Job(
+            input=p,
+            formats=tuple(formats),
+            out_dir=Path(out_dir),
+            theme=os.fspath(theme),
+            theme_overrides=overrides,
+            reader=reader,
+            lang=lang,
+            options=tuple(sorted(options.items())),
+        )
+        for p in paths
+    ]
+    results: dict[int, JobResult] = {}
+
+    def done(index: int, result: JobResult) -> None:
+        results[index] = result
+        if on_result is not None:
+            on_result(result)
+
+    if executor is None and (len(jobs) <= 1 or workers == 1):
+        for i, job in enumerate(jobs):
+            result = run_job(job)
+            done(i, result)
+            if fail_fast and not result.ok:
+                break
+    else:
+        own = executor is None
+        pool = executor if executor is not None else default_executor(min(len(jobs), workers or len(jobs)))
+        try:
+            futures = {pool.submit(run_job, job): i for i, job in enumerate(jobs)}
+            for future in cf.as_completed(futures):
+                i = futures[future]
+                try:
+                    result = future.result()
+                except cf.CancelledError:
+                    continue
+                except Exception as exc:  # the worker itself died
+                    result = JobResult(jobs[i].input, errors=[_describe(jobs[i].input, exc)])
+                done(i, result)
+                if fail_fast and not result.ok:
+                    for f in futures:
+                        f.cancel()
+                    break
+        finally:
+            if own:
+                pool.shutdown(wait=True, cancel_futures=True)
+    ordered = [results[i] for i in sorted(results)]
+    return BatchResult(ordered, time.perf_counter() - started)
