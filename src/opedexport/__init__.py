@@ -12,6 +12,7 @@ Readers and exporters are plugins found through the entry-point groups
 """
 
 from .api import export, formats, load_theme, read, read_result
+from .batch import BatchResult, JobResult, export_many
 from .errors import (
     ExportError,
     InputError,
@@ -33,8 +34,10 @@ __version__ = "0.1.0"
 __all__ = [
     "Article",
     "Author",
+    "BatchResult",
     "ExportError",
     "InputError",
+    "JobResult",
     "LimitError",
     "ModelError",
     "OpedexportError",
@@ -47,6 +50,7 @@ __all__ = [
     "ThemeError",
     "__version__",
     "export",
+    "export_many",
     "formats",
     "load_theme",
     "read",

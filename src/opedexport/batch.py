@@ -134,10 +134,12 @@ def run_job(job: Job) -> JobResult:
     return result
 
 
-def expand_inputs(inputs: Iterable[str | os.PathLike[str]]) -> list[Path]:
+def expand_inputs(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> list[Path]:
     """Files as given; folders stand for the files in them that a reader claims; globs are expanded."""
     from .registry import registry
 
+    if isinstance(inputs, (str, os.PathLike)):
+        inputs = [inputs]
     suffixes = {s for _, cls, _ in registry.readers.all() if cls for s in cls.suffixes}
     out: list[Path] = []
     for item in inputs:
@@ -168,7 +170,7 @@ def default_executor(jobs: int) -> cf.Executor:
 
 
 def export_many(
-    inputs: Iterable[str | os.PathLike[str]],
+    inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     formats: Sequence[str] = ("pdf", "epub", "docx"),
     out_dir: str | os.PathLike[str] = "out",
     *,

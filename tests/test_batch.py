@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import concurrent.futures as cf
+from pathlib import Path
+
+import opedexport
+import plugins  # noqa: F401  (registers the test exporters)
+from opedexport.batch import expand_inputs, export_many
+
+SOURCE = Path(__file__).resolve().parents[1] / "source"
+
+
+def write_articles(folder: Path, count: int) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(count):
+        path = folder / f"a{i:02d}.md"
+        path.write_text(f"---\ntitle: Artikel {i}\nlang: id\n---\n\nParagraf {i}.\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def test_expand_inputs_folders_globs_files(tmp_path: Path) -> None:
+    paths = write_articles(tmp_path / "in", 3)
+    (tmp_path / "in" / "notes.xyz").write_text("x", encoding="utf-8")
+    assert expand_inputs([tmp_path / "in"]) == paths
+    assert expand_inputs([str(tmp_path / "in" / "a0*.md")]) == paths
+    assert expand_inputs([paths[1]]) == [paths[1]]
+
+
+def test_in_process_batch_keeps_going(tmp_path: Path) -> None:
+    paths = write_articles(tmp_path / "in", 3)
+    paths[1].write_text("", encoding="utf-8")
+    seen: list[Path] = []
+    batch = export_many(
+        tmp_path / "in", ["test-title"], tmp_path / "out", workers=1, on_result=lambda r: seen.append(r.input)
+    )
+    assert seen == paths
+    assert [r.ok for r in batch.results] == [True, False, True]
+    assert batch.results[1].errors == [f"{paths[1]}: the input is empty"]
+    assert batch.written == 2 and batch.failed == 1
+    assert (tmp_path / "out" / "a02.ttl").read_bytes() == b"Artikel 2|default"
+
+
+def test_fail_fast_stops_after_the_first_failure(tmp_path: Path) -> None:
+    paths = write_articles(tmp_path / "in", 4)
+    paths[0].write_text("", encoding="utf-8")
+    batch = export_many(paths, ["test-title"], tmp_path / "out", workers=1, fail_fast=True)
+    assert len(batch.results) == 1 and not batch.results[0].ok
+    assert not (tmp_path / "out").exists()
+
+
+def test_pool_and_any_executor_give_the_same_files(tmp_path: Path) -> None:
+    write_articles(tmp_path / "in", 6)
+    pooled = export_many(tmp_path / "in", ["json"], tmp_path / "pool", workers=2)
+    with cf.ThreadPoolExecutor(2) as executor:
+        threaded = export_many(tmp_path / "in", ["json"], tmp_path / "thread", executor=executor)
+    assert pooled.failed == threaded.failed == 0
+    names = sorted(p.name for p in (tmp_path / "pool").iterdir())
+    assert names == [f"a{i:02d}.json" for i in range(6)]
+    for name in names:
+        assert (tmp_path / "pool" / name).read_bytes() == (tmp_path / "thread" / name).read_bytes()
+        assert opedexport.read(tmp_path / "pool" / name) == opedexport.read(
+            tmp_path / "in" / name.replace(".json", ".md")
+        )
