@@ -454,9 +454,7 @@ def iter_nodes(root: Article | Node | tuple[Node, ...]) -> Iterator[Node]:
         value = getattr(root, f.name)
         if isinstance(value, tuple):
             for item in value:
-                if isinstance(item, tuple):
-                    yield from iter_nodes(item)
-                elif isinstance(item, INLINE_TYPES + BLOCK_TYPES):
+                if isinstance(item, (tuple, *INLINE_TYPES, *BLOCK_TYPES)):
                     yield from iter_nodes(item)
 
 
