@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from opedexport.errors import InputError
+from opedexport.errors import InputError, LimitError
 from opedexport.model import (
     Article,
     BlockQuote,
@@ -394,3 +394,22 @@ def test_nesting_past_the_parser_limit_is_refused_not_dropped() -> None:
 def test_string_source_is_named() -> None:
     with pytest.raises(InputError, match=r"^<string>: no title"):
         MarkdownReader().read(Source(b"text\n"))
+
+
+def test_yaml_alias_bomb_is_refused() -> None:
+    bomb = (
+        "---\n"
+        'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+        "b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
+        "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
+        "title: Bom\n"
+        "---\n\nIsi.\n"
+    )
+    with pytest.raises(InputError, match=r"<string>:3: front matter: aliases \(\*name\) are not allowed"):
+        MarkdownReader().read(Source(bomb.encode()))
+
+
+def test_oversized_front_matter_is_refused() -> None:
+    big = "---\ntitle: T\nsummary: " + "x" * (70 * 1024) + "\n---\n\nIsi.\n"
+    with pytest.raises(LimitError, match="front matter is over the limit"):
+        MarkdownReader().read(Source(big.encode()))

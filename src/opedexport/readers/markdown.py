@@ -89,7 +89,7 @@ from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.footnote import footnote_plugin
 
-from ..errors import InputError, ModelError
+from ..errors import InputError, LimitError, ModelError
 from ..model import (
     Article,
     Author,
@@ -191,6 +191,22 @@ class MarkdownReader(Reader):
 # --------------------------------------------------------------------------- front matter
 
 
+#: Front matter longer than this is refused: metadata is a few lines, never megabytes.
+MAX_FRONT_MATTER_BYTES = 64 * 1024
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """``SafeLoader`` (no custom tags) that also refuses aliases, so no alias bomb can expand."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None, None, "aliases (*name) are not allowed in front matter", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
 def _split_front_matter(text: str, label: str | Path) -> tuple[dict[Any, Any], dict[str, int], int, str]:
     """Split ``text`` into (front matter, line of each key, lines before the body, body)."""
     lines = text.split("\n")
@@ -199,7 +215,10 @@ def _split_front_matter(text: str, label: str | Path) -> tuple[dict[Any, Any], d
     end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
     if end is None:
         raise InputError("front matter: no closing `---` line", path=label, line=1)
-    loader = yaml.SafeLoader("\n".join(lines[1:end]))
+    front = "\n".join(lines[1:end])
+    if len(front.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
+        raise LimitError(f"front matter is over the limit of {MAX_FRONT_MATTER_BYTES} bytes", path=label, line=1)
+    loader = _FrontMatterLoader(front)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
