@@ -38,3 +38,17 @@ registry.add_exporter(BrokenExporter)
 
 registry.add_exporter(TitleExporter)
 registry.add_exporter(BrokenExporter)
+
+
+class SlowExporter(TitleExporter):
+    """Never finishes on its own: stands for a runaway layout."""
+
+    name = "test-slow"
+    suffix = ".slow"
+
+    def export(self, article: Article, theme: Theme, **options: object) -> bytes:
+        while True:
+            sum(range(1000))
+
+
+registry.add_exporter(SlowExporter)

@@ -59,3 +59,11 @@ def test_failed_export_keeps_old_file_and_leaves_no_temporary(tmp_path: Path) ->
         opedexport.export(article, target)
     assert target.read_bytes() == b"old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x.brk"]
+
+
+def test_runaway_export_is_stopped(tmp_path: Path) -> None:
+    article = opedexport.read(text=MD, format="markdown")
+    target = tmp_path / "x.slow"
+    with pytest.raises(opedexport.LimitError, match=r"the test-slow export took longer than 0\.2 s and was stopped"):
+        opedexport.export(article, target, time_limit=0.2)
+    assert not target.exists() and list(tmp_path.iterdir()) == []

@@ -9,7 +9,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import IO, Any
 
+from . import limits
 from .errors import ExportError, InputError, LimitError, OpedexportError
+from .limits import DEFAULT_TIME_LIMIT
 from .model import Article
 from .readers.base import DEFAULT_MAX_INPUT_BYTES, ReadResult, Source
 from .registry import registry
@@ -99,6 +101,7 @@ def export(
     theme: str | os.PathLike[str] | Theme = "default",
     *,
     format: str | None = None,
+    time_limit: float | None = DEFAULT_TIME_LIMIT,
     **options: Any,
 ) -> bytes | Path:
     """Export ``article``.
@@ -106,6 +109,8 @@ def export(
     :param target: a path to write (the format comes from its suffix, or from ``format``),
         or a bare format name such as ``"pdf"`` to get the bytes back instead.
     :param theme: a built-in theme name, a theme folder, or a loaded :class:`Theme`.
+    :param time_limit: seconds the export may take before it is stopped with
+        :class:`~opedexport.errors.LimitError`; ``None`` means no limit (see :func:`opedexport.limits.time_limit`).
     :param options: the exporter's options (``pdf_variant``, ``allow_hosts`` …); unknown ones are an error.
     :returns: the bytes when ``target`` is a format name, else the path written.
     :raises ExportError: when the exporter fails; the target is then left as it was.
@@ -119,8 +124,10 @@ def export(
     else:
         exporter_cls = registry.exporter_for_suffix(Path(target).suffix)
     exporter = _exporter(exporter_cls)
+    resolved = exporter.resolve_options(options)
     try:
-        data = exporter.export(article, theme_obj, **exporter.resolve_options(options))
+        with limits.time_limit(time_limit, what=f"the {exporter_cls.name} export", path=article.source_path):
+            data = exporter.export(article, theme_obj, **resolved)
     except OpedexportError:
         raise
     except Exception as exc:  # an exporter bug or a library failure: say which file, keep the cause

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import OpedexportError
+from .limits import DEFAULT_TIME_LIMIT
 
 __all__ = ["TASKS_PER_WORKER", "BatchResult", "Job", "JobResult", "expand_inputs", "export_many", "run_job"]
 
@@ -43,6 +44,8 @@ class Job:
     theme_overrides: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()
     reader: str | None = None
     lang: str | None = None
+    time_limit: float | None = DEFAULT_TIME_LIMIT
+    """Seconds each export may take; ``None`` means unbounded."""
     options: tuple[tuple[str, Any], ...] = ()
     """Exporter options as pairs; each exporter receives those it declares (``pdf_variant`` only the PDF)."""
 
@@ -122,7 +125,7 @@ def run_job(job: Job) -> JobResult:
                     cls = registry.exporter(name)
                     accepted = {"allow_hosts", *cls.options}
                     opts = {k: v for k, v in job.options if k in accepted}
-                    export(report.article, target, theme, format=name, **opts)
+                    export(report.article, target, theme, format=name, time_limit=job.time_limit, **opts)
                     result.written.append(target)
                 except Exception as exc:
                     result.errors.append(_describe(job.input, exc))
@@ -181,6 +184,7 @@ def export_many(
     reader: str | None = None,
     lang: str | None = None,
     page_size: str | None = None,
+    time_limit: float | None = DEFAULT_TIME_LIMIT,
     on_result: Callable[[JobResult], None] | None = None,
     **options: Any,
 ) -> BatchResult:
@@ -193,6 +197,7 @@ def export_many(
         in this process (needed for readers and exporters registered in code rather than by entry point).
     :param fail_fast: stop submitting (and cancel what has not started) after the first failure;
         by default every input is tried.
+    :param time_limit: seconds each export may take before it is stopped; ``None`` means unbounded.
     :param on_result: called in this process with each result as it arrives (progress display).
     :param options: exporter options, each passed to the exporters that declare it.
     :returns: the results in input order. Failures are in the results, not raised.
@@ -211,6 +216,7 @@ def export_many(
             theme_overrides=overrides,
             reader=reader,
             lang=lang,
+            time_limit=time_limit,
             options=tuple(sorted(options.items())),
         )
         for p in paths

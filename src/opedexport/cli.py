@@ -148,6 +148,7 @@ def _cmd_build(args: argparse.Namespace, rep: _Reporter) -> int:
             reader=args.reader,
             lang=args.lang,
             page_size=args.page_size,
+            time_limit=args.time_limit or None,
             on_result=on_result,
             **options,
         )
@@ -240,6 +241,13 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--pdf-variant", choices=["pdf/a-3b", "pdf/ua-1"], help="write a PDF/A-3b or PDF/UA-1 file")
     build.add_argument(
         "--allow-host", action="append", default=[], metavar="HOST", help="allow http(s) images from HOST"
+    )
+    build.add_argument(
+        "--time-limit",
+        type=float,
+        default=DEFAULT_TIME_LIMIT,
+        metavar="SECONDS",
+        help=f"stop an export that takes longer (default {DEFAULT_TIME_LIMIT:g}; 0 = no limit)",
     )
     build.add_argument(
         "-j", "--jobs", type=int, metavar="N", help="worker processes (default: one per core; 1: in this process)"
