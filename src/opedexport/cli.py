@@ -28,6 +28,7 @@ from . import __version__
 from .api import formats, load_theme, read_result
 from .batch import JobResult, expand_inputs, export_many
 from .errors import OpedexportError
+from .limits import DEFAULT_TIME_LIMIT
 from .registry import registry
 from .serialize import article_to_json
 from .theme import themes_dir
