@@ -149,7 +149,10 @@ class Registry:
 
     def exporter_for_suffix(self, suffix: str) -> type[Exporter]:
         """The exporter whose output suffix is ``suffix`` (``.pdf`` …)."""
-        for name in self.exporters.names():
+        # The exporter named like the suffix is tried first, so only one module is imported.
+        likely = suffix.lower().lstrip(".")
+        names = self.exporters.names()
+        for name in sorted(names, key=lambda n: n != likely):
             try:
                 cls = self.exporters.get(name)
             except RegistryError:

@@ -379,14 +379,38 @@ def _add_fonts(book: Any, theme: Theme, text: str | None) -> None:
 
 @lru_cache(maxsize=64)
 def _subset_font(path: str, mtime_ns: int, chars: str) -> bytes | None:
-    """The font at ``path`` cut down to ``chars`` with fontTools, or ``None`` if that cannot be done.
+    """The font at ``path`` cut down to ``chars``, or ``None`` if that cannot be done.
 
-    Names (copyright, licence) and layout features are kept; the result is
-    deterministic (the font's own timestamp is kept). ``mtime_ns`` only keys the cache.
+    HarfBuzz's subsetter (uharfbuzz) does it in about a millisecond; fontTools, which
+    takes hundreds of milliseconds per face, is the fallback. Names (copyright,
+    licence) and every layout feature are kept; the result is deterministic.
+    ``mtime_ns`` only keys the cache.
     """
     try:
-        from fontTools import subset  # type: ignore[import-untyped]
-        from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
+        return _subset_harfbuzz(path, chars)
+    except ImportError:
+        return _subset_fonttools(path, chars)
+
+
+def _subset_harfbuzz(path: str, chars: str) -> bytes | None:
+    import uharfbuzz as hb
+
+    face = hb.Face(hb.Blob.from_file_path(path))
+    spec = hb.SubsetInput()
+    spec.unicode_set.update(ord(c) for c in chars)
+    for keep_all in (spec.layout_feature_tag_set, spec.name_id_set, spec.name_lang_id_set):
+        keep_all.clear()
+        keep_all.invert()
+    subset = hb.subset(face, spec)
+    if subset is None:  # a face HarfBuzz cannot cut is embedded whole
+        return None
+    return bytes(subset.blob.data)
+
+
+def _subset_fonttools(path: str, chars: str) -> bytes | None:
+    try:
+        from fontTools import subset
+        from fontTools.ttLib import TTFont
     except ImportError:
         return None
     quiet = logging.getLogger("fontTools")
@@ -394,7 +418,7 @@ def _subset_font(path: str, mtime_ns: int, chars: str) -> bytes | None:
     quiet.setLevel(logging.ERROR)  # fontTools warns about tables it drops (Graphite) on every run
     try:
         opts = subset.Options()
-        opts.layout_features = [*opts.layout_features, "smcp", "c2sc", "onum", "lnum", "pnum", "tnum", "case"]
+        opts.layout_features = ["*"]
         opts.name_IDs = ["*"]
         opts.name_languages = ["*"]
         opts.name_legacy = True
