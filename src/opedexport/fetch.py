@@ -11,7 +11,9 @@ replaceable object, so a pipeline can substitute its own.
 from __future__ import annotations
 
 import base64
+import io
 import mimetypes
+import urllib.error
 import urllib.parse
 import urllib.request
 import warnings
@@ -24,6 +26,8 @@ __all__ = ["DEFAULT_MAX_RESOURCE_BYTES", "Fetcher", "Refused"]
 
 #: A single resource larger than this is refused.
 DEFAULT_MAX_RESOURCE_BYTES = 50 * 1024 * 1024
+#: A raster image with more pixels than this is refused (a decompression bomb guard).
+DEFAULT_MAX_PIXELS = 40_000_000
 
 
 class Refused(Exception):
@@ -42,6 +46,7 @@ class Fetcher:
     :param allow_hosts: host names whose http(s) URLs may be fetched; empty means none.
     :param max_bytes: the largest resource accepted.
     :param timeout: seconds before a network fetch is abandoned.
+    :param max_pixels: the largest raster image accepted, in pixels.
     """
 
     def __init__(
@@ -51,11 +56,13 @@ class Fetcher:
         allow_hosts: Iterable[str] = (),
         max_bytes: int = DEFAULT_MAX_RESOURCE_BYTES,
         timeout: float = 10.0,
+        max_pixels: int = DEFAULT_MAX_PIXELS,
     ):
         self.roots = tuple(Path(r).resolve() for r in roots if r is not None)
         self.allow_hosts = frozenset(h.lower() for h in allow_hosts)
         self.max_bytes = max_bytes
         self.timeout = timeout
+        self.max_pixels = max_pixels
         self.refused: list[str] = []
 
     # ------------------------------------------------------------------ public
@@ -79,7 +86,10 @@ class Fetcher:
             of another scheme, too large, or cannot be read. The refusal is recorded.
         """
         try:
-            return self._fetch(url)
+            data, mime = self._fetch(url)
+            if mime.startswith("image/") and mime != "image/svg+xml":
+                self._check_pixels(data)
+            return data, mime
         except Refused as exc:
             self.refuse(url, str(exc))
             raise
@@ -111,13 +121,28 @@ class Fetcher:
             return self._http(url, parsed.hostname or "")
         raise Refused(f"scheme {scheme or '(none)'!r} is not allowed")
 
-    def _file(self, path: Path) -> tuple[bytes, str]:
+    def _check_pixels(self, data: bytes) -> None:
+        from PIL import Image, UnidentifiedImageError
+
         try:
-            real = path.resolve(strict=True)
+            with Image.open(io.BytesIO(data)) as image:  # reads the header only
+                width, height = image.size
+        except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+            raise Refused("not an image that can be read") from None
+        if width * height > self.max_pixels:
+            raise Refused(f"{width}×{height} pixels is over the limit of {self.max_pixels}")
+
+    def _file(self, path: Path) -> tuple[bytes, str]:
+        # Where the path really leads is checked before whether it exists, so a refusal
+        # never tells whether a file outside the roots is there.
+        try:
+            real = path.resolve()
         except (OSError, RuntimeError):
-            raise Refused("no such file") from None
+            raise Refused("cannot resolve the path") from None
         if not any(real.is_relative_to(root) for root in self.roots):
             raise Refused("outside the article's folder and the theme")
+        if not real.exists():
+            raise Refused("no such file")
         if not real.is_file():
             raise Refused("not a file")
         size = real.stat().st_size
@@ -136,6 +161,9 @@ class Fetcher:
                     raise Refused(f"HTTP status {response.status}")
                 data = response.read(self.max_bytes + 1)
                 mime = response.headers.get_content_type()
+        except urllib.error.HTTPError as exc:  # a redirect not followed, or an error status
+            exc.close()  # it holds the connection open
+            raise Refused(f"HTTP status {exc.code}") from None
         except OSError as exc:
             raise Refused(f"cannot fetch: {exc}") from None
         if len(data) > self.max_bytes:

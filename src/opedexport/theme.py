@@ -319,7 +319,10 @@ def _load_chain(ref: str) -> tuple[dict[str, Any], tuple[Path, ...], Path]:
         parent_ref = _read_toml(chain[-1]).get("extends")
         if not parent_ref:
             break
-        parent = _find_theme_file(str(parent_ref), chain[-1].parent)
+        try:
+            parent = _find_theme_file(str(parent_ref), chain[-1].parent)
+        except ThemeError as exc:
+            raise ThemeError(f"extends: {exc.message}", path=chain[-1]) from None
         if parent in chain:
             raise ThemeError(f"themes extend each other in a loop: {parent_ref}", path=chain[-1])
         chain.append(parent)

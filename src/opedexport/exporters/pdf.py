@@ -1,0 +1,364 @@
+"""The PDF exporter: the article rendered by WeasyPrint with the theme's print stylesheet.
+
+The HTML comes from the shared model → HTML step (:mod:`._html`) with
+footnotes as ``float: footnote`` spans; the stylesheet is the theme's
+``print.css.j2``. WeasyPrint is imported only when a PDF is made, so listing
+formats never loads it.
+
+Every resource WeasyPrint asks for (figures, fonts, anything a stylesheet
+names) goes through :class:`opedexport.fetch.Fetcher`, which reads files only
+under the article's folder and the themes' folders and fetches no URL unless
+its host is allowed. A figure whose image is refused, missing or unreadable
+is left out with a :class:`~opedexport.errors.ResourceRefusedWarning`; the
+export goes on.
+
+The output is reproducible: the dates written are
+:func:`~opedexport.exporters.base.build_datetime` (``SOURCE_DATE_EPOCH`` or
+the article's date) and the file identifier is derived from the article, so
+the same input and environment give the same bytes.
+
+Parsed stylesheets are cached per CSS text and one WeasyPrint
+``FontConfiguration`` serves every document of the process, so the second
+PDF a process makes does not load the fonts again. Because that font
+configuration is shared, a process renders one PDF at a time; run processes
+(as :func:`opedexport.batch.export_many` does by default) for parallelism.
+"""
+
+from __future__ import annotations
+
+import atexit
+import gc
+import hashlib
+import io
+import logging
+import re
+import threading
+import warnings
+from collections.abc import Iterable, Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any, ClassVar
+
+from lxml import etree
+
+from .. import __version__
+from .. import model as m
+from ..errors import ExportError, ResourceRefusedWarning
+from ..fetch import Fetcher, Refused
+from ..theme import Theme, themes_dir
+from ._html import XHTML_NS, css_for, render_article, to_html_string
+from .base import Exporter, Option, build_datetime
+
+__all__ = ["PDF_VARIANTS", "PdfExporter", "subsetter_available"]
+
+_LOG = logging.getLogger("opedexport")
+
+#: The PDF variants offered: a plain PDF, PDF/A-3b (archival) and PDF/UA-1 (tagged, accessible).
+PDF_VARIANTS: tuple[str | None, ...] = (None, "pdf/a-3b", "pdf/ua-1")
+
+_LOCK = threading.RLock()
+_FONT_CONFIG: Any = None
+_CSS_CACHE: dict[str, Any] = {}
+_CSS_CACHE_MAX = 16
+_SUBSET_CHECKED = False
+_NS = f"{{{XHTML_NS}}}"
+
+
+# --------------------------------------------------------------------------- resources
+
+
+class _RecordingFetcher(Fetcher):
+    """A :class:`Fetcher` that records refusals for :meth:`flush_warnings` and reads each URL once.
+
+    Warning from inside WeasyPrint's fetch callback would be unreliable: WeasyPrint
+    catches every exception raised there, so under a warning filter set to ``error``
+    the warning would be swallowed. Refusals are therefore reported after rendering.
+    """
+
+    def __init__(self, roots: Iterable[Path | None], **kwargs: Any) -> None:
+        super().__init__(roots, **kwargs)
+        self.pending: list[str] = []
+        self._read: dict[str, tuple[bytes, str]] = {}
+
+    def refuse(self, url: str, why: str) -> None:
+        """Record the refusal; :meth:`flush_warnings` reports it."""
+        shown = url if len(url) < 120 else url[:117] + "..."
+        message = f"refused resource {shown}: {why}"
+        self.refused.append(message)
+        self.pending.append(message)
+
+    def fetch(self, url: str) -> tuple[bytes, str]:
+        """As :meth:`Fetcher.fetch`, remembering what was read (a figure is checked, then drawn)."""
+        hit = self._read.get(url)
+        if hit is None:
+            hit = super().fetch(url)
+            self._read[url] = hit
+        return hit
+
+    def flush_warnings(self, stacklevel: int = 3) -> None:
+        """Emit one :class:`ResourceRefusedWarning` per distinct refusal recorded so far."""
+        pending, self.pending = self.pending, []
+        for message in dict.fromkeys(pending):
+            warnings.warn(ResourceRefusedWarning(message), stacklevel=stacklevel)
+
+
+@cache
+def _adapter_class() -> type:
+    """WeasyPrint 70's ``URLFetcher`` subclass that asks a :class:`Fetcher` (built once, on first use)."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class FetcherAdapter(URLFetcher):  # type: ignore[misc]
+        """Serves WeasyPrint from a :class:`Fetcher`; a refusal is a ``ValueError``, which WeasyPrint skips."""
+
+        def __init__(self, fetcher: Fetcher) -> None:
+            super().__init__(allow_redirects=False)
+            self.fetcher = fetcher
+
+        def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> Any:
+            try:
+                data, mime = self.fetcher.fetch(url)
+            except Refused as exc:
+                raise ValueError(str(exc)) from None
+            return URLFetcherResponse(url, body=data, headers={"Content-Type": mime})
+
+    return FetcherAdapter
+
+
+def _url_fetcher(fetcher: Fetcher) -> Any:
+    return _adapter_class()(fetcher)
+
+
+def _font_config() -> Any:
+    """The process's one WeasyPrint ``FontConfiguration``."""
+    global _FONT_CONFIG
+    with _LOCK:
+        if _FONT_CONFIG is None:
+            from weasyprint.text.fonts import FontConfiguration
+
+            _FONT_CONFIG = FontConfiguration()
+            atexit.register(_release_font_config)
+        return _FONT_CONFIG
+
+
+def _release_font_config() -> None:
+    """Drop the font configuration (and the stylesheets bound to it) while the interpreter is whole.
+
+    WeasyPrint removes the temporary folder of web fonts when the configuration is collected;
+    left to interpreter shutdown, that clean-up fails and the folder stays behind.
+    """
+    global _FONT_CONFIG
+    with _LOCK:
+        _CSS_CACHE.clear()
+        _FONT_CONFIG = None
+        gc.collect()
+
+
+def _stylesheet(css_text: str, theme: Theme, fetcher: _RecordingFetcher) -> Any:
+    """The parsed ``weasyprint.CSS`` for ``css_text``, parsed once per process.
+
+    What the stylesheet loads while it is parsed (``@font-face``, ``@import``) comes
+    through a fetcher that trusts the themes' folders and the theme's own font files,
+    never the article's folder. Its refusals are reported with the document at hand.
+    """
+    with _LOCK:
+        css = _CSS_CACHE.get(css_text)
+        if css is None:
+            from weasyprint import CSS
+
+            font_dirs = {path.parent for *_, path in theme.all_font_files()}
+            theme_fetcher = _RecordingFetcher([*theme.template_dirs, themes_dir(), *sorted(font_dirs)])
+            css = CSS(string=css_text, url_fetcher=_url_fetcher(theme_fetcher), font_config=_font_config())
+            fetcher.pending.extend(theme_fetcher.pending)
+            fetcher.refused.extend(theme_fetcher.refused)
+            if len(_CSS_CACHE) >= _CSS_CACHE_MAX:
+                _CSS_CACHE.pop(next(iter(_CSS_CACHE)))
+            _CSS_CACHE[css_text] = css
+        return css
+
+
+def _is_image(data: bytes, mime: str) -> bool:
+    """Whether ``data`` is an image WeasyPrint can draw: SVG, or a raster format Pillow opens."""
+    head = data.lstrip()[:256]
+    if mime == "image/svg+xml" or head.startswith(b"<svg") or (head.startswith(b"<?xml") and b"<svg" in head):
+        return True
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError, SyntaxError):
+        return False
+    return True
+
+
+# --------------------------------------------------------------------------- font subsetting
+
+
+def subsetter_available() -> bool:
+    """Whether WeasyPrint subsets fonts with HarfBuzz (fast) rather than fontTools (several times slower).
+
+    WeasyPrint loads ``libharfbuzz-subset`` if it can and needs HarfBuzz 4.1 or later for it.
+    """
+    from weasyprint.text import ffi
+
+    subset = getattr(ffi, "harfbuzz_subset", None)
+    return bool(subset is not None and ffi.harfbuzz.hb_version_atleast(4, 1, 0))
+
+
+def _check_subsetter() -> None:
+    """Log, once per process, that HarfBuzz's subsetter is missing."""
+    global _SUBSET_CHECKED
+    if _SUBSET_CHECKED:
+        return
+    _SUBSET_CHECKED = True
+    if not subsetter_available():
+        _LOG.warning(
+            "libharfbuzz-subset (HarfBuzz >= 4.1) was not found: WeasyPrint falls back to fontTools to subset "
+            "fonts, which makes every PDF several times slower. Install it (Debian/Ubuntu: libharfbuzz-subset0)."
+        )
+
+
+# --------------------------------------------------------------------------- the HTML for print
+
+#: Opening punctuation, then one letter with its combining marks: what a drop cap holds.
+_INITIAL = re.compile(r"^(\s*)([\"'“‘«„(\[¡¿]*[^\W\d_][\u0300-\u036f]*)")
+
+
+def _identifier(article: m.Article) -> bytes:
+    """The permanent half of the PDF's ``/ID``: a digest of what identifies the article, the same every run."""
+    parts = [article.title, article.lang, article.source_url, *(a.name for a in article.authors)]
+    if article.date is not None:
+        parts.append(article.date.isoformat())
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32].encode("ascii")
+
+
+def _set_meta(root: Any, article: m.Article) -> None:
+    """Write the dates and the creator into the head, where WeasyPrint reads the PDF's metadata.
+
+    Title, authors, description (subject), keywords and ``lang`` are already there from the template.
+    """
+    head = root.find(f"{_NS}head")
+    if head is None:  # pragma: no cover - the template always has a head
+        raise ExportError("article.html.j2 must have a <head>")
+    replaced = {"dcterms.created", "dcterms.modified", "generator"}
+    for meta in list(head.iterfind(f"{_NS}meta")):
+        if meta.get("name") in replaced:
+            head.remove(meta)
+    stamp = build_datetime(article).strftime("%Y-%m-%dT%H:%M:%SZ")
+    for name, content in (
+        ("dcterms.created", stamp),
+        ("dcterms.modified", stamp),
+        ("generator", f"opedexport {__version__}"),
+    ):
+        meta = head.makeelement(f"{_NS}meta", {"name": name, "content": content})
+        meta.tail = "\n"
+        head.append(meta)
+
+
+def _wrap_initial(el: Any) -> bool:
+    """Wrap the first letter of ``el`` (with any opening quote) in ``span.drop-cap``; ``False`` if there is none.
+
+    WeasyPrint does not float ``::first-letter``, so the print drop cap is a real element.
+    """
+    text = el.text or ""
+    if text.strip():
+        match = _INITIAL.match(text)
+        if match is None:
+            return False
+        span = el.makeelement(f"{_NS}span", {"class": "drop-cap"})
+        span.text = match.group(2)
+        span.tail = text[match.end() :]
+        el.text = match.group(1) or None
+        el.insert(0, span)
+        return True
+    if len(el) and isinstance(el[0].tag, str) and etree.QName(el[0]).localname in ("em", "strong", "span", "a"):
+        return _wrap_initial(el[0])
+    return False
+
+
+def _prepare_tree(root: Any, article: m.Article, theme: Theme) -> None:
+    """Adjust the shared HTML for print: metadata, list numbers WeasyPrint does not read, the drop cap."""
+    _set_meta(root, article)
+    # WeasyPrint ignores <ol start>: say it with the list-item counter.
+    for ol in root.iter(f"{_NS}ol"):
+        start = ol.get("start", "")
+        if start.isdigit():
+            ol.set("style", f"counter-reset: list-item {int(start) - 1}")
+    if theme.layout.drop_cap:
+        body = root.find(f".//{_NS}div[@class='article-body']")
+        if body is not None and len(body) and body[0].tag == f"{_NS}p" and not (body.text or "").strip():
+            _wrap_initial(body[0])
+
+
+# --------------------------------------------------------------------------- the exporter
+
+
+class PdfExporter(Exporter):
+    """PDF through WeasyPrint: print typography from the theme, footnotes at the foot of the page
+    that calls them, an outline from the headings, metadata, and the same bytes for the same input.
+    """
+
+    name: ClassVar[str] = "pdf"
+    suffix: ClassVar[str] = ".pdf"
+    media_type: ClassVar[str] = "application/pdf"
+    description: ClassVar[str] = "print-ready PDF (WeasyPrint): footnotes on their page, outline, PDF/A-3b or PDF/UA-1"
+    requires: ClassVar[tuple[str, ...]] = ("weasyprint",)
+    options: ClassVar[Mapping[str, Option]] = {
+        "pdf_variant": Option(
+            None,
+            "PDF variant: none (a plain PDF), pdf/a-3b (archival) or pdf/ua-1 (tagged, for screen readers)",
+            choices=PDF_VARIANTS,
+        ),
+    }
+
+    def export(self, article: m.Article, theme: Theme, **options: Any) -> bytes:
+        """Render ``article`` with ``theme`` to PDF bytes.
+
+        :param options: ``pdf_variant`` and ``allow_hosts`` (see :attr:`options`).
+        :raises ExportError: when WeasyPrint cannot produce the document.
+        """
+        opts = self.resolve_options(options)
+        import weasyprint
+
+        _check_subsetter()
+        allow_hosts = opts["allow_hosts"] or ()
+        if isinstance(allow_hosts, str):
+            allow_hosts = (allow_hosts,)
+        base_dir = article.base_dir
+        fetcher = _RecordingFetcher([base_dir, *theme.template_dirs, themes_dir()], allow_hosts=allow_hosts)
+
+        def image_src(figure: m.Figure) -> str | None:
+            url = fetcher.to_url(figure.src, base_dir)
+            try:
+                data, mime = fetcher.fetch(url)
+            except Refused:
+                return None
+            if not _is_image(data, mime):
+                fetcher.refuse(url, "not an image that can be read")
+                return None
+            return url
+
+        try:
+            rendered = render_article(article, theme, target="pdf", image_src=image_src)
+            _prepare_tree(rendered.root, article, theme)
+            html_text = to_html_string(rendered.root)
+            with _LOCK:
+                stylesheet = _stylesheet(css_for(theme, "print"), theme, fetcher)
+                html = weasyprint.HTML(
+                    string=html_text,
+                    base_url=base_dir.resolve().as_uri() + "/" if base_dir is not None else None,
+                    url_fetcher=_url_fetcher(fetcher),
+                )
+                data = html.write_pdf(
+                    stylesheets=[stylesheet],
+                    font_config=_font_config(),
+                    pdf_variant=opts["pdf_variant"],
+                    pdf_identifier=_identifier(article),
+                )
+        except (OSError, ValueError, TypeError, AssertionError) as exc:
+            raise ExportError(f"pdf: WeasyPrint could not render the article: {exc}") from exc
+        finally:
+            fetcher.flush_warnings()
+        if not isinstance(data, bytes):  # pragma: no cover - write_pdf without a target returns bytes
+            raise ExportError("pdf: WeasyPrint returned no data")
+        return data
