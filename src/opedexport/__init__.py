@@ -11,8 +11,9 @@ Readers and exporters are plugins found through the entry-point groups
 ``opedexport.readers`` and ``opedexport.exporters``.
 """
 
-from .api import export, formats, load_theme, read, read_result
+from .api import export, export_collection, formats, load_theme, read, read_result
 from .batch import BatchResult, JobResult, export_many
+from .collection import Collection, Part, load_manifest
 from .errors import (
     ExportError,
     InputError,
@@ -35,6 +36,7 @@ __all__ = [
     "Article",
     "Author",
     "BatchResult",
+    "Collection",
     "ExportError",
     "InputError",
     "JobResult",
@@ -42,6 +44,7 @@ __all__ = [
     "ModelError",
     "OpedexportError",
     "OpedexportWarning",
+    "Part",
     "ReadResult",
     "RegistryError",
     "ResourceRefusedWarning",
@@ -50,8 +53,10 @@ __all__ = [
     "ThemeError",
     "__version__",
     "export",
+    "export_collection",
     "export_many",
     "formats",
+    "load_manifest",
     "load_theme",
     "read",
     "read_result",

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from . import limits
+from .collection import Collection
 from .errors import ExportError, InputError, LimitError, OpedexportError
 from .limits import DEFAULT_TIME_LIMIT
 from .model import Article
@@ -17,7 +18,7 @@ from .readers.base import DEFAULT_MAX_INPUT_BYTES, ReadResult, Source
 from .registry import registry
 from .theme import Theme
 
-__all__ = ["export", "formats", "load_theme", "read", "read_result", "write_atomic"]
+__all__ = ["export", "export_collection", "formats", "load_theme", "read", "read_result", "write_atomic"]
 
 
 def _source(
@@ -132,6 +133,46 @@ def export(
         raise
     except Exception as exc:  # an exporter bug or a library failure: say which file, keep the cause
         where = article.source_path or "<article>"
+        raise ExportError(f"{exporter_cls.name} export failed: {type(exc).__name__}: {exc}", path=where) from exc
+    if as_bytes:
+        return bytes(data)
+    path = Path(target)
+    write_atomic(path, data)
+    return path
+
+
+def export_collection(
+    collection: Collection,
+    target: str | os.PathLike[str],
+    theme: str | os.PathLike[str] | Theme | None = None,
+    *,
+    format: str | None = None,
+    time_limit: float | None = DEFAULT_TIME_LIMIT,
+    **options: Any,
+) -> bytes | Path:
+    """Export a collection as one book; ``target`` as in :func:`export`.
+
+    :param theme: as in :func:`export`; ``None`` means the manifest's theme, else ``default``.
+    """
+    if theme is None:
+        theme = collection.theme or "default"
+    theme_obj = load_theme(theme)
+    as_bytes = isinstance(target, str) and "/" not in target and "." not in target and format is None
+    if as_bytes:
+        exporter_cls = registry.exporter(str(target))
+    elif format is not None:
+        exporter_cls = registry.exporter(format)
+    else:
+        exporter_cls = registry.exporter_for_suffix(Path(target).suffix)
+    exporter = _exporter(exporter_cls)
+    resolved = exporter.resolve_options(options)
+    where = collection.source_path or "<collection>"
+    try:
+        with limits.time_limit(time_limit, what=f"the {exporter_cls.name} export", path=where):
+            data = exporter.export_collection(collection, theme_obj, **resolved)
+    except OpedexportError:
+        raise
+    except Exception as exc:
         raise ExportError(f"{exporter_cls.name} export failed: {type(exc).__name__}: {exc}", path=where) from exc
     if as_bytes:
         return bytes(data)

@@ -4,6 +4,7 @@
 
     opedexport build INPUT... [--format pdf,epub,docx] [--out DIR] [--theme NAME_OR_PATH] [--verbose]
                      [--keep-going | --fail-fast] [--page-size SIZE] [--pdf-variant V] [--allow-host H]
+    opedexport collection MANIFEST [--format ...] [--out DIR] [--theme NAME_OR_PATH]
     opedexport inspect INPUT [--lang LANG]
     opedexport formats
     opedexport themes
@@ -25,8 +26,9 @@ from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
 from . import __version__
-from .api import formats, load_theme, read_result
+from .api import export_collection, formats, load_theme, read_result
 from .batch import JobResult, expand_inputs, export_many
+from .collection import load_manifest
 from .errors import OpedexportError
 from .limits import DEFAULT_TIME_LIMIT
 from .registry import registry
@@ -93,7 +95,7 @@ def _cmd_build(args: argparse.Namespace, rep: _Reporter) -> int:
     overrides: dict[str, Any] = {}
     if args.page_size:
         overrides["page"] = {"size": args.page_size}
-    if rep.run("theme", lambda: load_theme(args.theme, **overrides)) is None:
+    if rep.run("theme", lambda: load_theme(args.theme or "default", **overrides)) is None:
         return 1
     formats_ok = []
     for name in args.format:
@@ -143,7 +145,7 @@ def _cmd_build(args: argparse.Namespace, rep: _Reporter) -> int:
             unique,
             formats_ok,
             out,
-            theme=args.theme,
+            theme=args.theme or "default",
             fail_fast=args.fail_fast,
             workers=args.jobs,
             reader=args.reader,
@@ -173,6 +175,39 @@ def _progress(total: int, *, enabled: bool) -> Iterator[Callable[[JobResult], No
     ) as progress:
         task = progress.add_task("export", total=total)
         yield lambda result: progress.advance(task)
+
+
+def _cmd_collection(args: argparse.Namespace, rep: _Reporter) -> int:
+    manifest = Path(args.manifest)
+    collection = rep.run(str(manifest), lambda: load_manifest(manifest, lang=args.lang))
+    if collection is None:
+        return 1
+    overrides: dict[str, Any] = {"page": {"size": args.page_size}} if args.page_size else {}
+    theme = rep.run("theme", lambda: load_theme(args.theme or collection.theme or "default", **overrides))
+    if theme is None:
+        return 1
+    options: dict[str, Any] = {"allow_hosts": tuple(args.allow_host)} if args.allow_host else {}
+    out = Path(args.out)
+    written = 0
+    for name in args.format:
+        cls = rep.run(f"format {name}", lambda n=name: registry.exporter(n))  # type: ignore[misc]
+        if cls is None:
+            continue
+        opts = dict(options)
+        if name == "pdf" and args.pdf_variant:
+            opts["pdf_variant"] = args.pdf_variant
+        target = out / f"{manifest.stem}{cls.suffix}"
+        done = rep.run(
+            str(manifest),
+            lambda t=target, n=name, o=opts: export_collection(  # type: ignore[misc]
+                collection, t, theme, format=n, time_limit=args.time_limit or None, **o
+            ),
+        )
+        if done is not None:
+            written += 1
+            rep.detail(f"wrote {target}")
+    rep.info(f"opedexport: {written} file(s) written to {out}/, {rep.failures} failure(s)")
+    return 1 if rep.failures else 0
 
 
 def _cmd_inspect(args: argparse.Namespace, rep: _Reporter) -> int:
@@ -225,31 +260,32 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--debug", action="store_true", help="show tracebacks for failures")
     common.add_argument("--lang", help="the article's language (BCP 47), overriding what is stated or detected")
     common.add_argument("--from", dest="reader", metavar="READER", help="reader name instead of by suffix")
-    sub = parser.add_subparsers(dest="command", required=True)
-
-    build = sub.add_parser("build", parents=[common], help="export articles to PDF, EPUB and DOCX")
-    build.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders of articles")
-    build.add_argument(
+    output = argparse.ArgumentParser(add_help=False)
+    output.add_argument(
         "-f",
         "--format",
         type=_parse_formats,
         default=list(DEFAULT_FORMATS),
         help="comma-separated formats (default: pdf,epub,docx)",
     )
-    build.add_argument("-o", "--out", default="out", help="output folder (default: out)")
-    build.add_argument("-t", "--theme", default="default", help="built-in theme name or theme folder")
-    build.add_argument("--page-size", help="override the theme's page size (A4, Letter, A5, '6in 9in')")
-    build.add_argument("--pdf-variant", choices=["pdf/a-3b", "pdf/ua-1"], help="write a PDF/A-3b or PDF/UA-1 file")
-    build.add_argument(
+    output.add_argument("-o", "--out", default="out", help="output folder (default: out)")
+    output.add_argument("-t", "--theme", help="built-in theme name or theme folder (default: default)")
+    output.add_argument("--page-size", help="override the theme's page size (A4, Letter, A5, '6in 9in')")
+    output.add_argument("--pdf-variant", choices=["pdf/a-3b", "pdf/ua-1"], help="write a PDF/A-3b or PDF/UA-1 file")
+    output.add_argument(
         "--allow-host", action="append", default=[], metavar="HOST", help="allow http(s) images from HOST"
     )
-    build.add_argument(
+    output.add_argument(
         "--time-limit",
         type=float,
         default=DEFAULT_TIME_LIMIT,
         metavar="SECONDS",
         help=f"stop an export that takes longer (default {DEFAULT_TIME_LIMIT:g}; 0 = no limit)",
     )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    build = sub.add_parser("build", parents=[common, output], help="export articles to PDF, EPUB and DOCX")
+    build.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders or glob patterns of articles")
     build.add_argument(
         "-j", "--jobs", type=int, metavar="N", help="worker processes (default: one per core; 1: in this process)"
     )
@@ -259,6 +295,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     mode.add_argument("--fail-fast", dest="fail_fast", action="store_true", help="stop at the first failure")
     build.set_defaults(func=_cmd_build, fail_fast=False)
+
+    coll = sub.add_parser(
+        "collection", parents=[common, output], help="export the articles a manifest names as one book"
+    )
+    coll.add_argument("manifest", metavar="MANIFEST", help="YAML manifest (see opedexport.collection)")
+    coll.set_defaults(func=_cmd_collection)
 
     inspect = sub.add_parser("inspect", parents=[common], help="print an article as JSON")
     inspect.add_argument("input", metavar="INPUT")

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from ..collection import Collection
 from ..errors import ExportError
 from ..model import Article
 from ..theme import Theme
@@ -89,6 +90,16 @@ class Exporter(ABC):
                 raise ExportError(f"{self.name}: option {name} must be one of {', '.join(map(str, choices))}")
             out[name] = value
         return out
+
+    #: Whether :meth:`export_collection` is implemented.
+    supports_collections: ClassVar[bool] = False
+
+    def export_collection(self, collection: Collection, theme: Theme, **options: Any) -> bytes:
+        """Render a whole :class:`~opedexport.collection.Collection` as one book.
+
+        :raises ExportError: when this format cannot export collections (the default).
+        """
+        raise ExportError(f"the {self.name} exporter cannot export collections")
 
     @abstractmethod
     def export(self, article: Article, theme: Theme, **options: Any) -> bytes:

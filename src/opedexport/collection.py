@@ -1,0 +1,226 @@
+"""Collections (anthologies): many articles in one book, from a YAML manifest.
+
+A manifest names the book's metadata and its articles, in order, optionally
+grouped into parts::
+
+    title: "Suara Kampus 2025"
+    subtitle: "A year of the column"
+    editors:
+      - name: "Siti Rahma"
+        affiliation: "Editor"
+    publication: "DepokPos"
+    date: 2025-12-31
+    lang: id
+    cover: cover.png              # optional, relative to the manifest
+    theme: default                # optional; --theme overrides
+    articles:                     # either a flat list …
+      - articles/one.md
+      - articles/two.txt
+    parts:                        # … or parts with their own titles (not both)
+      - title: "Pertahanan"
+        articles: [articles/one.md]
+
+Article paths are relative to the manifest and must stay inside its folder.
+Each article keeps its own language, title, byline and footnotes; labels
+(contents, notes) follow the book's language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import InputError, ModelError
+from .model import Article, Author, clean_text
+
+__all__ = ["Collection", "Part", "load_manifest"]
+
+_KEYS = {"title", "subtitle", "editors", "publication", "date", "lang", "cover", "theme", "articles", "parts", "rights"}
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """A group of articles with an optional title (``""``: the book has no parts)."""
+
+    title: str
+    articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Collection:
+    """A book of articles. Immutable; build it with :func:`load_manifest` or in code."""
+
+    title: str
+    parts: tuple[Part, ...]
+    subtitle: str = ""
+    editors: tuple[Author, ...] = ()
+    publication: str = ""
+    date: dt.date | None = None
+    lang: str = "und"
+    """The book's language: labels follow it; each article keeps its own ``lang``."""
+    cover: str = ""
+    """Cover image relative to the manifest's folder; ``""``: exporters generate one."""
+    rights: str = ""
+    theme: str = ""
+    """The theme the manifest asks for; ``""``: the caller's choice."""
+    source_path: Path | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "title", " ".join(clean_text(self.title, "Collection.title").split()))
+        if not self.title:
+            raise ModelError("Collection.title must not be empty")
+        if not any(p.articles for p in self.parts):
+            raise ModelError("Collection must hold at least one article")
+
+    @property
+    def articles(self) -> list[Article]:
+        """Every article in book order."""
+        return [a for part in self.parts for a in part.articles]
+
+    @property
+    def base_dir(self) -> Path | None:
+        """The manifest's folder (cover and article paths resolve against it)."""
+        return self.source_path.parent if self.source_path is not None else None
+
+    def as_article(self) -> Article:
+        """The book's own metadata as an Article with an empty body (for title pages and metadata).
+
+        Its authors are the editors, or, with no editors, every distinct author of the articles.
+        """
+        authors: list[Author] = list(self.editors)
+        if not authors:
+            for article in self.articles:
+                for author in article.authors:
+                    if author.name not in {a.name for a in authors}:
+                        authors.append(author)
+        return Article(
+            title=self.title,
+            subtitle=self.subtitle,
+            authors=tuple(authors),
+            date=self.date,
+            publication=self.publication,
+            lang=self.lang,
+            rights=self.rights,
+            cover=self.cover,
+            source_path=self.source_path,
+        )
+
+    def all_authors(self) -> list[Author]:
+        """Every distinct author of every article, in order of first appearance."""
+        seen: dict[str, Author] = {}
+        for article in self.articles:
+            for author in article.authors:
+                seen.setdefault(author.name, author)
+        return list(seen.values())
+
+    def numbered(self) -> Iterator[tuple[int, Part, Article]]:
+        """``(chapter number from 1, part, article)`` in book order."""
+        n = 0
+        for part in self.parts:
+            for article in part.articles:
+                n += 1
+                yield n, part, article
+
+
+def _load_yaml(path: Path) -> dict[str, Any]:
+    from .readers.markdown import _FrontMatterLoader  # the same safe loader: no tags, no aliases
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read manifest: {exc}", path=path) from None
+    loader = _FrontMatterLoader(text)
+    try:
+        data = loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise InputError(
+            f"manifest: {exc.problem or exc.context}", path=path, line=mark.line + 1 if mark else None
+        ) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"manifest: {exc}", path=path) from None
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        raise InputError("manifest must be a mapping with title: and articles:", path=path)
+    unknown = sorted(set(map(str, data)) - _KEYS)
+    if unknown:
+        raise InputError(
+            f"manifest: unknown key(s) {', '.join(unknown)} (known: {', '.join(sorted(_KEYS))})", path=path
+        )
+    return data
+
+
+def _article_paths(value: Any, where: str, manifest: Path) -> list[Path]:
+    if not isinstance(value, list) or not value:
+        raise InputError(f"manifest: {where} must be a non-empty list of paths", path=manifest)
+    root = manifest.parent.resolve()
+    out = []
+    for item in value:
+        if not isinstance(item, str) or not item.strip():
+            raise InputError(f"manifest: {where} holds {item!r}, not a path", path=manifest)
+        path = (manifest.parent / item).resolve()
+        if not path.is_relative_to(root):
+            raise InputError(f"manifest: {item} is outside the manifest's folder", path=manifest)
+        out.append(path)
+    return out
+
+
+def load_manifest(path: str | Path, *, lang: str | None = None) -> Collection:
+    """Read a collection manifest and every article it names.
+
+    :param lang: overrides the book's language (articles keep their own).
+    :raises InputError: for a bad manifest or article, naming the file (and line where known).
+    """
+    from .api import read
+
+    manifest = Path(path)
+    data = _load_yaml(manifest)
+    if "articles" in data and "parts" in data:
+        raise InputError("manifest: give articles: or parts:, not both", path=manifest)
+    groups: list[tuple[str, list[Path]]] = []
+    if "parts" in data:
+        if not isinstance(data["parts"], list) or not data["parts"]:
+            raise InputError("manifest: parts must be a non-empty list", path=manifest)
+        for i, part in enumerate(data["parts"], start=1):
+            if not isinstance(part, dict) or set(part) - {"title", "articles"}:
+                raise InputError(f"manifest: parts[{i}] must have title: and articles: only", path=manifest)
+            groups.append((str(part.get("title", "")), _article_paths(part.get("articles"), f"parts[{i}]", manifest)))
+    else:
+        groups.append(("", _article_paths(data.get("articles"), "articles", manifest)))
+    parts = tuple(Part(title, tuple(read(p) for p in paths)) for title, paths in groups)
+
+    editors = data.get("editors", ())
+    if isinstance(editors, (str, dict)):
+        editors = [editors]
+    try:
+        authors = tuple(Author(e) if isinstance(e, str) else Author(**e) for e in editors)
+    except (TypeError, ModelError) as exc:
+        raise InputError(f"manifest: editors: {exc}", path=manifest) from None
+    date = data.get("date")
+    if isinstance(date, str):
+        try:
+            date = dt.date.fromisoformat(date)
+        except ValueError:
+            raise InputError(f"manifest: date must be YYYY-MM-DD, got {date!r}", path=manifest) from None
+    try:
+        return Collection(
+            title=str(data.get("title", "")),
+            subtitle=str(data.get("subtitle", "")),
+            editors=authors,
+            publication=str(data.get("publication", "")),
+            date=date,
+            lang=lang or str(data.get("lang", "und")),
+            cover=str(data.get("cover", "")),
+            rights=str(data.get("rights", "")),
+            theme=str(data.get("theme", "")),
+            parts=parts,
+            source_path=manifest,
+        )
+    except ModelError as exc:
+        raise InputError(f"manifest: {exc.message}", path=manifest) from None
