@@ -65,6 +65,8 @@ class JobResult:
     seconds: float = 0.0
     peak_rss_kib: int = 0
     """Peak resident memory of the process that ran the job (KiB), for benchmarks."""
+    pid: int = 0
+    """The process that ran the job."""
 
     @property
     def ok(self) -> bool:
@@ -134,6 +136,7 @@ def run_job(job: Job) -> JobResult:
         result.warnings = [str(w.message) for w in caught]
     result.seconds = time.perf_counter() - started
     result.peak_rss_kib = _peak_rss_kib()
+    result.pid = os.getpid()
     return result
 
 
