@@ -29,7 +29,7 @@ from ..langdetect import detect_language, language_rules
 from ..model import Article, Author, Block, Heading, Paragraph, Rule, Text
 from .base import Reader, ReadResult, Removal, Source
 
-__all__ = ["TextReader"]
+__all__ = ["LineRules", "TextReader"]
 
 #: How many lines after the title may hold the byline, affiliation and dateline.
 _HEADER_LINES = 4
@@ -423,3 +423,45 @@ def _blocks(lines: _Lines) -> list[Block]:
         else:
             blocks.append(Paragraph((Text(text),)))
     return blocks
+
+
+# --------------------------------------------------------------------------- for other readers
+
+
+class LineRules:
+    """The text reader's line rules, for readers of other formats (HTML, DOCX) to apply to one line.
+
+    Every known language's rules apply, those of ``lang`` first, exactly as in
+    :class:`TextReader`. Lines are compared with runs of white space collapsed.
+    """
+
+    def __init__(self, lang: str = "und"):
+        self._rules = _ordered_rules(lang)
+
+    def boilerplate(self, line: str, *, trailer: bool = False) -> str | None:
+        """The id of the boilerplate rule the whole line matches (``"read-also"`` …), or ``None``.
+
+        :param trailer: also try the rules that apply only after the last body paragraph.
+        """
+        return _boilerplate(_collapse(line), self._rules, trailer=trailer)
+
+    def byline(self, line: str) -> list[Author]:
+        """The authors a byline such as ``Oleh: Nama, Afiliasi`` names, or ``[]`` when it is none."""
+        return _parse_byline(_collapse(line), self._rules)
+
+    def names(self, text: str) -> list[Author]:
+        """The authors of a byline without its prefix (``Jane Doe, Professor of Law``), or ``[]``."""
+        text = _undecorate(_collapse(text))
+        for lang in self._rules:
+            if authors := _split_authors(text, lang):
+                return authors
+        return []
+
+    def date(self, line: str) -> dt.date | None:
+        """The date a dateline states (``Senin, 12 Mei 2025 10:15 WIB``), or ``None``."""
+        return _parse_date(_collapse(line), self._rules)
+
+    def writer_note(self, line: str) -> str:
+        """The note about the writer a trailer line holds (``*) Penulis adalah …``), or ``""``."""
+        line = _collapse(line)
+        return _undecorate(line) if _is_writer_note(line, self._rules) else ""
