@@ -3,6 +3,8 @@ from __future__ import annotations
 import concurrent.futures as cf
 from pathlib import Path
 
+import pytest
+
 import opedexport
 import plugins  # noqa: F401  (registers the test exporters)
 from opedexport.batch import expand_inputs, export_many
@@ -63,3 +65,14 @@ def test_pool_and_any_executor_give_the_same_files(tmp_path: Path) -> None:
         assert opedexport.read(tmp_path / "pool" / name) == opedexport.read(
             tmp_path / "in" / name.replace(".json", ".md")
         )
+
+
+def test_pool_workers_are_replaced_every_few_jobs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import opedexport.batch
+
+    monkeypatch.setattr(opedexport.batch, "TASKS_PER_WORKER", 2)
+    write_articles(tmp_path / "in", 9)
+    batch = export_many(tmp_path / "in", ["json"], tmp_path / "out", workers=2)
+    assert batch.failed == 0 and batch.written == 9
+    # 9 jobs, 2 workers, 2 jobs each: at least three pools, so more than two worker processes
+    assert len({r.pid for r in batch.results}) > 2

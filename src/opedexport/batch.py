@@ -2,7 +2,7 @@
 
 A job is a pure function of its input, formats and theme, and returns a
 picklable :class:`JobResult`, so the same call runs in this process, on a local
-process pool (the default: one worker per core, recycled every
+process pool (the default: one worker per core, replaced every
 :data:`TASKS_PER_WORKER` jobs so memory stays flat over thousands of
 articles), or on a Dask cluster through ``distributed.Client(...).get_executor()``.
 """
@@ -162,8 +162,29 @@ def expand_inputs(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[st
     return out
 
 
+def _run_on(
+    pool: cf.Executor, jobs: list[tuple[int, Job]], fail_fast: bool, done: Callable[[int, JobResult], None]
+) -> bool:
+    """Run numbered jobs on ``pool``, reporting each to ``done``; ``True`` when fail-fast stopped early."""
+    futures = {pool.submit(run_job, job): (i, job) for i, job in jobs}
+    for future in cf.as_completed(futures):
+        i, job = futures[future]
+        try:
+            result = future.result()
+        except cf.CancelledError:
+            continue
+        except Exception as exc:  # the worker itself died
+            result = JobResult(job.input, errors=[_describe(job.input, exc)])
+        done(i, result)
+        if fail_fast and not result.ok:
+            for f in futures:
+                f.cancel()
+            return True
+    return False
+
+
 def default_executor(jobs: int) -> cf.Executor:
-    """A process pool with a warm fork server, one worker per core (at most ``jobs``), recycled."""
+    """A process pool with a warm fork server, one worker per core (at most ``jobs``)."""
     workers = max(1, min(jobs, os.cpu_count() or 1))
     ctx: multiprocessing.context.BaseContext
     try:
@@ -172,7 +193,7 @@ def default_executor(jobs: int) -> cf.Executor:
         ctx = server
     except ValueError:  # pragma: no cover - no fork server on this platform
         ctx = multiprocessing.get_context("spawn")
-    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx, max_tasks_per_child=TASKS_PER_WORKER)
+    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
 
 
 def export_many(
@@ -237,26 +258,22 @@ def export_many(
             done(i, result)
             if fail_fast and not result.ok:
                 break
+    elif executor is not None:
+        _run_on(executor, list(enumerate(jobs)), fail_fast, done)
     else:
-        own = executor is None
-        pool = executor if executor is not None else default_executor(min(len(jobs), workers or len(jobs)))
-        try:
-            futures = {pool.submit(run_job, job): i for i, job in enumerate(jobs)}
-            for future in cf.as_completed(futures):
-                i = futures[future]
-                try:
-                    result = future.result()
-                except cf.CancelledError:
-                    continue
-                except Exception as exc:  # the worker itself died
-                    result = JobResult(jobs[i].input, errors=[_describe(jobs[i].input, exc)])
-                done(i, result)
-                if fail_fast and not result.ok:
-                    for f in futures:
-                        f.cancel()
-                    break
-        finally:
-            if own:
+        # A fresh pool every TASKS_PER_WORKER jobs per worker recycles the workers (bounding the
+        # growth of long-lived renderers); the fork server stays warm, so a new pool starts fast.
+        # (ProcessPoolExecutor's own max_tasks_per_child can deadlock on Python 3.11.)
+        size = max(1, min(len(jobs), workers or os.cpu_count() or 1))
+        numbered = list(enumerate(jobs))
+        chunk = TASKS_PER_WORKER * size
+        for start in range(0, len(numbered), chunk):
+            pool = default_executor(size)
+            try:
+                stopped = _run_on(pool, numbered[start : start + chunk], fail_fast, done)
+            finally:
                 pool.shutdown(wait=True, cancel_futures=True)
+            if stopped:
+                break
     ordered = [results[i] for i in sorted(results)]
     return BatchResult(ordered, time.perf_counter() - started)
