@@ -9,10 +9,9 @@ import jsonschema
 import pytest
 from hypothesis import HealthCheck, given, settings
 
+import opedexport
 from opedexport.errors import InputError
 from opedexport.model import Article, Heading, ListBlock, Paragraph, Table, Text
-from opedexport.readers.base import Source
-from opedexport.readers.markdown import MarkdownReader
 from opedexport.serialize import (
     SCHEMA_ID,
     article_from_dict,
@@ -30,13 +29,12 @@ VALIDATOR = jsonschema.Draft202012Validator(json_schema(), format_checker=jsonsc
 
 
 def _sources() -> list[Path]:
-    return sorted([*(ROOT / "source").glob("*.md"), *(ROOT / "source").glob("*.json")])
+    """Every article in source/, whatever its format."""
+    return sorted(p for p in (ROOT / "source").iterdir() if p.is_file())
 
 
 def _read(path: Path) -> Article:
-    if path.suffix == ".json":
-        return article_from_json(path.read_text("utf-8"), path=path)
-    return MarkdownReader().read(Source.from_path(path)).article
+    return opedexport.read(path)
 
 
 # --------------------------------------------------------------------------- schema
@@ -68,6 +66,18 @@ def test_source_articles_round_trip(path: Path) -> None:
     VALIDATOR.validate(data)
     assert article_from_json(article_to_json(article)) == article
     assert article_from_dict(json.loads(article_to_json(article, indent=None))) == article
+
+
+@pytest.mark.parametrize("path", _sources(), ids=lambda p: p.name)
+def test_source_articles_round_trip_through_the_json_reader(path: Path, tmp_path: Path) -> None:
+    article = opedexport.read(path)
+    json_path = tmp_path / "article.json"
+    assert opedexport.export(article, json_path) == json_path
+    assert opedexport.read(json_path) == article
+
+
+def test_every_source_format_is_covered() -> None:
+    assert {p.suffix for p in _sources()} >= {".md", ".txt"}
 
 
 def test_there_is_a_markdown_source() -> None:
