@@ -10,12 +10,13 @@ articles), or on a Dask cluster through ``distributed.Client(...).get_executor()
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import multiprocessing
 import multiprocessing.context
 import os
 import time
 import warnings
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,9 @@ class Job:
     lang: str | None = None
     time_limit: float | None = DEFAULT_TIME_LIMIT
     """Seconds each export may take; ``None`` means unbounded."""
+    source_date_epoch: str | None = None
+    """``SOURCE_DATE_EPOCH`` as the caller saw it: workers (a fork server, a cluster) may have
+    been started with another environment, so the job carries it."""
     options: tuple[tuple[str, Any], ...] = ()
     """Exporter options as pairs; each exporter receives those it declares (``pdf_variant`` only the PDF)."""
 
@@ -107,6 +111,23 @@ def _peak_rss_kib() -> int:
         return 0
 
 
+@contextlib.contextmanager
+def _source_date_epoch(value: str | None) -> Iterator[None]:
+    """Set (or unset) ``SOURCE_DATE_EPOCH`` for the duration of one job."""
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    if value is None:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+    else:
+        os.environ["SOURCE_DATE_EPOCH"] = value
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before
+
+
 def run_job(job: Job) -> JobResult:
     """Read ``job.input`` and export it to each format; never raises for a bad input."""
     from .api import export, load_theme, read_result
@@ -114,7 +135,7 @@ def run_job(job: Job) -> JobResult:
 
     started = time.perf_counter()
     result = JobResult(job.input)
-    with warnings.catch_warnings(record=True) as caught:
+    with _source_date_epoch(job.source_date_epoch), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             theme = load_theme(job.theme, **{k: dict(v) for k, v in job.theme_overrides})
@@ -241,6 +262,7 @@ def export_many(
             reader=reader,
             lang=lang,
             time_limit=time_limit,
+            source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"),
             options=tuple(sorted(options.items())),
         )
         for p in paths
