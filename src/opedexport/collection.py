@@ -36,7 +36,7 @@ from typing import Any
 import yaml
 
 from .errors import InputError, ModelError
-from .model import Article, Author, clean_text
+from .model import _LANG_TAG, Article, Author, clean_text
 
 __all__ = ["Collection", "Part", "load_manifest"]
 
@@ -74,6 +74,8 @@ class Collection:
         object.__setattr__(self, "title", " ".join(clean_text(self.title, "Collection.title").split()))
         if not self.title:
             raise ModelError("Collection.title must not be empty")
+        if not _LANG_TAG.match(self.lang):
+            raise ModelError(f"Collection.lang must be a BCP 47 tag such as 'id' or 'en', got {self.lang!r}")
         if not any(p.articles for p in self.parts):
             raise ModelError("Collection must hold at least one article")
 
@@ -142,7 +144,7 @@ def _load_yaml(path: Path) -> dict[str, Any]:
         raise InputError(
             f"manifest: {exc.problem or exc.context}", path=path, line=mark.line + 1 if mark else None
         ) from None
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: an impossible date such as 2025-13-01
         raise InputError(f"manifest: {exc}", path=path) from None
     finally:
         loader.dispose()
@@ -154,6 +156,63 @@ def _load_yaml(path: Path) -> dict[str, Any]:
             f"manifest: unknown key(s) {', '.join(unknown)} (known: {', '.join(sorted(_KEYS))})", path=path
         )
     return data
+
+
+def _text(data: dict[str, Any], key: str, manifest: Path) -> str:
+    """``data[key]`` as text: absent or empty is ``""``, a number is written out, anything else is an error."""
+    value = data.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    raise InputError(f"manifest: {key} must be text, not {type(value).__name__}", path=manifest)
+
+
+def _editors(value: Any, manifest: Path) -> tuple[Author, ...]:
+    """Editors given as one name, one mapping, or a list of names and mappings."""
+    if value is None:
+        return ()
+    items = [value] if isinstance(value, (str, dict)) else value
+    if not isinstance(items, list):
+        raise InputError("manifest: editors must be a name, a mapping or a list of them", path=manifest)
+    known = ("name", "affiliation", "bio", "url")
+    out = []
+    for item in items:
+        try:
+            if isinstance(item, str):
+                out.append(Author(item))
+                continue
+            if not isinstance(item, dict):
+                raise ModelError(f"{item!r} is not a name or a mapping")
+            extra = sorted(set(map(str, item)) - set(known))
+            if extra:
+                raise ModelError(f"unknown key(s) {', '.join(extra)} (known: {', '.join(known)})")
+            if not all(isinstance(v, str) for v in item.values()):
+                raise ModelError("every value must be text")
+            if "name" not in item:
+                raise ModelError("every editor needs a name")
+            out.append(Author(**item))
+        except ModelError as exc:
+            raise InputError(f"manifest: editors: {exc.message}", path=manifest) from None
+    return tuple(out)
+
+
+def _date(value: Any, manifest: Path) -> dt.date | None:
+    """A YAML date, a timestamp (its date) or an ISO ``YYYY-MM-DD`` string."""
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise InputError(f"manifest: date must be YYYY-MM-DD, got {value!r}", path=manifest)
 
 
 def _article_paths(value: Any, where: str, manifest: Path) -> list[Path]:
@@ -190,35 +249,29 @@ def load_manifest(path: str | Path, *, lang: str | None = None) -> Collection:
         for i, part in enumerate(data["parts"], start=1):
             if not isinstance(part, dict) or set(part) - {"title", "articles"}:
                 raise InputError(f"manifest: parts[{i}] must have title: and articles: only", path=manifest)
-            groups.append((str(part.get("title", "")), _article_paths(part.get("articles"), f"parts[{i}]", manifest)))
+            groups.append(
+                (_text(part, "title", manifest), _article_paths(part.get("articles"), f"parts[{i}]", manifest))
+            )
     else:
         groups.append(("", _article_paths(data.get("articles"), "articles", manifest)))
+    fields = {
+        key: _text(data, key, manifest)
+        for key in ("title", "subtitle", "publication", "lang", "cover", "rights", "theme")
+    }
+    editors = _editors(data.get("editors"), manifest)
+    date = _date(data.get("date"), manifest)
     parts = tuple(Part(title, tuple(read(p) for p in paths)) for title, paths in groups)
-
-    editors = data.get("editors", ())
-    if isinstance(editors, (str, dict)):
-        editors = [editors]
-    try:
-        authors = tuple(Author(e) if isinstance(e, str) else Author(**e) for e in editors)
-    except (TypeError, ModelError) as exc:
-        raise InputError(f"manifest: editors: {exc}", path=manifest) from None
-    date = data.get("date")
-    if isinstance(date, str):
-        try:
-            date = dt.date.fromisoformat(date)
-        except ValueError:
-            raise InputError(f"manifest: date must be YYYY-MM-DD, got {date!r}", path=manifest) from None
     try:
         return Collection(
-            title=str(data.get("title", "")),
-            subtitle=str(data.get("subtitle", "")),
-            editors=authors,
-            publication=str(data.get("publication", "")),
+            title=fields["title"],
+            subtitle=fields["subtitle"],
+            editors=editors,
+            publication=fields["publication"],
             date=date,
-            lang=lang or str(data.get("lang", "und")),
-            cover=str(data.get("cover", "")),
-            rights=str(data.get("rights", "")),
-            theme=str(data.get("theme", "")),
+            lang=lang or fields["lang"] or "und",
+            cover=fields["cover"],
+            rights=fields["rights"],
+            theme=fields["theme"],
             parts=parts,
             source_path=manifest,
         )

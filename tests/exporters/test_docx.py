@@ -7,7 +7,6 @@ import re
 import shutil
 import subprocess
 import sys
-import uuid
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -36,7 +35,7 @@ NS = {
     "ct": "http://schemas.openxmlformats.org/package/2006/content-types",
 }
 FEATURES = [(lang, style) for lang in ("id", "en") for style in ("default", "modern")]
-HAVE_SOFFICE = shutil.which("soffice") is not None and shutil.which("pdftotext") is not None
+HAVE_SOFFICE = judges.have_libreoffice()
 
 
 def _source_files() -> list[Path]:
@@ -643,24 +642,11 @@ def judged(judged_files: dict[str, Path], tmp_path_factory: pytest.TempPathFacto
     """Every judged DOCX converted by LibreOffice in one run: ``{key: pdftotext of its PDF, spaces collapsed}``."""
     if not HAVE_SOFFICE:
         pytest.skip("LibreOffice (soffice) or pdftotext is not installed")
-    root = tmp_path_factory.mktemp("docx-pdf")
-    profile = (root / f"lo-{uuid.uuid4().hex}").as_uri()
-    command = [
-        "soffice",
-        f"-env:UserInstallation={profile}",
-        "--headless",
-        "--convert-to",
-        "pdf",
-        "--outdir",
-        str(root),
-    ]
-    subprocess.run(command + [str(p) for p in judged_files.values()], capture_output=True, timeout=300, check=True)
+    pdfs = judges.libreoffice_to_pdf(judged_files.values(), tmp_path_factory.mktemp("docx-pdf"))
     out = {}
     for key, path in judged_files.items():
-        pdf = root / f"{path.stem}.pdf"
-        assert pdf.is_file(), f"LibreOffice did not convert {path.name}"
-        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True).stdout.decode()
-        out[key] = " ".join(text.split())
+        assert path in pdfs, f"LibreOffice did not convert {path.name}"
+        out[key] = " ".join(judges.pdftotext(pdfs[path]).split())
     return out
 
 

@@ -137,14 +137,19 @@ def cover_for(
     return read_cover(article, fetcher) or generate_cover(article, theme)
 
 
-def cover_alt_text(article: Article, cover: CoverImage) -> str:
-    """Alternative text for ``cover``: what a generated cover shows, or the article's title for its own image."""
+def cover_alt_text(article: Article, cover: CoverImage, *, by_label: str | None = None) -> str:
+    """Alternative text for ``cover``: what a generated cover shows, or the article's title for its own image.
+
+    :param by_label: the words before the names (default: the language's "By"; a book's cover
+        names its editors, "Edited by").
+    """
     labels = labels_for(article.lang)
     if not cover.generated:
         return f"{labels.cover}: {article.title}"
     parts = [article.title]
     if article.authors:
-        parts.append(f"{labels.by} {join_names([a.name for a in article.authors], article.lang)}")
+        by = labels.by if by_label is None else by_label
+        parts.append(f"{by} {join_names([a.name for a in article.authors], article.lang)}")
     if article.publication:
         parts.append(article.publication)
     return ". ".join(p.rstrip(".") for p in parts) + "."

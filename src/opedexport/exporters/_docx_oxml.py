@@ -25,12 +25,16 @@ from docx.oxml.parser import OxmlElement
 __all__ = [
     "PPR_ORDER",
     "RPR_ORDER",
+    "SECTPR_ORDER",
     "SETTINGS_ORDER",
     "StyleSpec",
     "abstract_num",
+    "bookmark",
     "border",
     "color",
     "el",
+    "field_begin",
+    "field_end",
     "field_runs",
     "fonts",
     "footnote",
@@ -40,6 +44,7 @@ __all__ = [
     "hyperlink",
     "ind",
     "jc",
+    "language",
     "num",
     "on",
     "paragraph",
@@ -50,6 +55,7 @@ __all__ = [
     "spacing",
     "style_element",
     "table_style_part",
+    "tabs",
     "twips",
 ]
 
@@ -89,12 +95,19 @@ w:docVars w:rsids m:mathPr w:attachedSchema w:themeFontLang w:clrSchemeMapping w
 w:doNotAutoCompressPictures w:forceUpgrade w:captions w:readModeInkLockDown w:smartTagType sl:schemaLibrary
 w:shapeDefaults w:doNotEmbedSmartTags w:decimalSymbol w:listSeparator
 """
+_SECTPR_SEQUENCE = """
+w:headerReference w:footerReference w:footnotePr w:endnotePr w:type w:pgSz w:pgMar w:paperSrc w:pgBorders
+w:lnNumType w:pgNumType w:cols w:formProt w:vAlign w:noEndnote w:titlePg w:textDirection w:bidi w:rtlGutter
+w:docGrid w:printerSettings w:sectPrChange
+"""
 #: ``w:pPr`` (CT_PPr).
 PPR_ORDER: tuple[str, ...] = tuple(_PPR_SEQUENCE.split())
 #: ``w:rPr`` (CT_RPr).
 RPR_ORDER: tuple[str, ...] = tuple(_RPR_SEQUENCE.split())
 #: ``w:settings`` (CT_Settings).
 SETTINGS_ORDER: tuple[str, ...] = tuple(_SETTINGS_SEQUENCE.split())
+#: ``w:sectPr`` (CT_SectPr).
+SECTPR_ORDER: tuple[str, ...] = tuple(_SECTPR_SEQUENCE.split())
 _STYLE_ORDER = (
     "w:name",
     "w:aliases",
@@ -235,6 +248,32 @@ def ind(*, left: float = 0, right: float = 0, first_line: float = 0, hanging: fl
 def jc(value: Literal["left", "center", "right", "both"]) -> Any:
     """``w:jc`` paragraph alignment."""
     return el("w:jc", {"w:val": value})
+
+
+def tabs(*stops: tuple[Literal["left", "center", "right"], float, str]) -> Any:
+    """``w:tabs`` of ``(alignment, position in points, leader)`` stops (leader ``"none"``, ``"dot"`` …)."""
+    return el(
+        "w:tabs",
+        None,
+        *(el("w:tab", {"w:val": val, "w:leader": leader, "w:pos": twips(pos)}) for val, pos, leader in stops),
+    )
+
+
+_RTL = frozenset({"ar", "he", "fa", "ur", "ps", "sd", "yi", "dv", "ug", "ckb"})
+_CJK = frozenset({"zh", "ja", "ko"})
+
+
+def language(tag: str) -> Any:
+    """``w:lang`` for a BCP 47 tag, also as the complex-script (right-to-left) or East Asian language
+    where the tag names one, so that Word checks spelling and hyphenates in that language.
+    """
+    attrs = {"w:val": tag}
+    primary = tag.split("-")[0].lower()
+    if primary in _RTL:
+        attrs["w:bidi"] = tag
+    if primary in _CJK:
+        attrs["w:eastAsia"] = tag
+    return el("w:lang", attrs)
 
 
 def border(
@@ -415,19 +454,40 @@ def run(text: str = "", *, style_id: str | None = None, bold: bool = False, ital
     return r
 
 
-def field_runs(instruction: str, placeholder: str, *, style_id: str | None = None) -> list[Any]:
-    """The runs of a complex field (``PAGE``, ``NUMPAGES``) showing ``placeholder`` until updated."""
+def _field_char(kind: str, style_id: str | None) -> Any:
+    r = run(style_id=style_id)
+    r.append(el("w:fldChar", {"w:fldCharType": kind}))
+    return r
 
-    def fld(kind: str) -> Any:
-        r = run(style_id=style_id)
-        r.append(el("w:fldChar", {"w:fldCharType": kind}))
-        return r
 
+def field_begin(instruction: str, *, style_id: str | None = None) -> list[Any]:
+    """The runs that open a complex field: its start, its code and the separator before its result."""
     code = run(style_id=style_id)
     instr = el("w:instrText", {"xml:space": "preserve"})
     instr.text = f" {instruction} "
     code.append(instr)
-    return [fld("begin"), code, fld("separate"), run(placeholder, style_id=style_id), fld("end")]
+    return [_field_char("begin", style_id), code, _field_char("separate", style_id)]
+
+
+def field_end(*, style_id: str | None = None) -> Any:
+    """The run that closes a complex field after its result."""
+    return _field_char("end", style_id)
+
+
+def field_runs(instruction: str, placeholder: str, *, style_id: str | None = None) -> list[Any]:
+    """The runs of a complex field (``PAGE``, ``NUMPAGES``, ``PAGEREF``) showing ``placeholder`` until updated."""
+    return [
+        *field_begin(instruction, style_id=style_id),
+        run(placeholder, style_id=style_id),
+        field_end(style_id=style_id),
+    ]
+
+
+def bookmark(p: Any, bookmark_id: int, name: str) -> None:
+    """Enclose the content of paragraph ``p`` in the bookmark ``name`` (``w:bookmarkStart``/``End``)."""
+    at = 1 if len(p) and p[0].tag == qn("w:pPr") else 0
+    p.insert(at, el("w:bookmarkStart", {"w:id": str(bookmark_id), "w:name": name}))
+    p.append(el("w:bookmarkEnd", {"w:id": str(bookmark_id)}))
 
 
 def footnote_reference_run(note_id: int, style_id: str) -> Any:

@@ -15,6 +15,7 @@ site and collects ``aside`` footnotes with back links at the end.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -73,12 +74,18 @@ class BodyRenderer:
         labels: Labels,
         image_src: ImageSrc,
         id_prefix: str = "",
+        base_url: str = "",
     ):
         self.E = ElementMaker(namespace=XHTML_NS, nsmap={None: XHTML_NS, "epub": OPS_NS})
         self.notes_mode = notes
         self.labels = labels
         self.image_src = image_src
         self.id_prefix = id_prefix
+        self.base_url = base_url
+        """What relative link targets resolve against (the article's canonical URL); ``""`` means nothing."""
+        self._in_note = 0
+        self._in_link = 0
+        """How many notes deep the block being rendered is (a heading there is no section of the article)."""
         self.note_count = 0
         self.asides: list[Any] = []
         self.headings: list[Heading] = []
@@ -120,12 +127,22 @@ class BodyRenderer:
         return self.E.br()
 
     def render_Link(self, node: m.Link) -> Any:
-        if not node.url:
+        href = m.link_url(node.url, self.base_url)
+        if not href or self._in_link:  # no target, or a link inside a link (HTML nests no links): the text
             return self.inlines(self.E.span(), node.children)
-        el = self.E.a(href=node.url)
+        children, notes = _split_notes(node.children)
+        el = self.E.a(href=href)
         if node.title:
             el.set("title", node.title)
-        return self.inlines(el, node.children)
+        self._in_link += 1
+        try:
+            self.inlines(el, children)
+        finally:
+            self._in_link -= 1
+        if not notes:
+            return el
+        # A note called inside the link text is called right after it: a note call is a link itself.
+        return self.inlines(self.E.span(el), notes)
 
     def render_Note(self, node: m.Note) -> Any:
         self.note_count += 1
@@ -145,7 +162,11 @@ class BodyRenderer:
         aside = self.E.aside({"class": "footnote", "id": note_id, "role": "doc-footnote"})
         aside.set(_EPUB_TYPE, "footnote")
         for i, block in enumerate(node.blocks):
-            rendered = self.blocks([block])
+            self._in_note += 1
+            try:
+                rendered = self.blocks([block])
+            finally:
+                self._in_note -= 1
             if i == 0 and rendered and _local(rendered[0].tag) == "p":
                 back = self.E.a(f"{n}.", {"href": f"#{ref_id}", "role": "doc-backlink", "class": "backlink"})
                 back.tail = " " + (rendered[0].text or "")
@@ -185,6 +206,8 @@ class BodyRenderer:
         return self.inlines(self.E.p(), node.children)
 
     def render_Heading(self, node: m.Heading) -> Any:
+        if self._in_note:  # inside a footnote: no section, so neither an id nor a place in the contents
+            return self.inlines(getattr(self.E, f"h{node.level + 1}")(), node.children)
         hid = f"{self.id_prefix}sec-{len(self.headings) + 1}"
         el = self.inlines(getattr(self.E, f"h{node.level + 1}")(id=hid), node.children)
         self.headings.append(Heading(node.level, hid, m.plain_text(node.children)))
@@ -258,6 +281,22 @@ class BodyRenderer:
         return table
 
 
+def _split_notes(inlines: tuple[m.Inline, ...]) -> tuple[tuple[m.Inline, ...], list[m.Note]]:
+    """``inlines`` without the notes called in them (at any depth but inside a note), and those notes in order."""
+    kept: list[m.Inline] = []
+    notes: list[m.Note] = []
+    for node in inlines:
+        if isinstance(node, m.Note):
+            notes.append(node)
+        elif isinstance(node, (m.Emph, m.Strong, m.Link)):
+            children, inner = _split_notes(node.children)
+            kept.append(dataclasses.replace(node, children=children) if inner else node)
+            notes.extend(inner)
+        else:
+            kept.append(node)
+    return tuple(kept), notes
+
+
 def _local(tag: Any) -> str:
     return etree.QName(tag).localname if isinstance(tag, str) else ""
 
@@ -313,15 +352,17 @@ def css_for(theme: Theme, target: Literal["print", "epub"]) -> str:
     return _CSS_CACHE[key]
 
 
-def title_block_context(article: m.Article, theme: Theme) -> dict[str, Any]:
-    """What the title-block templates need, in the article's language."""
-    labels = labels_for(article.lang)
+def title_block_context(article: m.Article, theme: Theme, *, labels_lang: str | None = None) -> dict[str, Any]:
+    """What the title-block templates need: labels in ``labels_lang`` (default: the article's language)."""
+    label_lang = labels_lang or article.lang
+    labels = labels_for(label_lang)
     return {
         "article": article,
         "theme": theme,
         "labels": labels,
         "lang": article.lang,
-        "author_names": join_names([a.name for a in article.authors], article.lang),
+        "labels_lang": label_lang,
+        "author_names": join_names([a.name for a in article.authors], label_lang),
         "date_text": format_article_date(article.date, article.lang) if article.date else "",
         "date_iso": article.date.isoformat() if article.date else "",
         "kicker": labels.opinion,
@@ -339,20 +380,28 @@ def render_article(
     image_src: ImageSrc,
     stylesheets: Iterable[str] = (),
     id_prefix: str = "",
+    labels_lang: str | None = None,
 ) -> RenderedArticle:
     """Render ``article`` to an lxml ``<html>`` tree with the theme's template.
 
     :param target: ``"pdf"`` (float footnotes, plain HTML) or ``"epub"`` (XHTML, EPUB 3 footnotes).
     :param image_src: decides each figure's ``src`` (or drops it).
     :param stylesheets: hrefs of ``<link rel="stylesheet">`` in the head.
+    :param id_prefix: put before every element id (heading, note), so chapters of one book never share an id.
+    :param labels_lang: the language of labels ("By", "Notes" …), for an article in a book of another
+        language; ``None`` means the article's own. The article keeps its own ``lang``.
     """
     xhtml = target == "epub"
-    labels = labels_for(article.lang)
+    labels = labels_for(labels_lang or article.lang)
     renderer = BodyRenderer(
-        notes="aside" if xhtml else "float", labels=labels, image_src=image_src, id_prefix=id_prefix
+        notes="aside" if xhtml else "float",
+        labels=labels,
+        image_src=image_src,
+        id_prefix=id_prefix,
+        base_url=article.source_url,
     )
     body_elements = renderer.blocks(article.body)
-    context = title_block_context(article, theme)
+    context = title_block_context(article, theme, labels_lang=labels_lang)
     context.update(target=target, stylesheets=list(stylesheets), body_mark=_BODY_MARK)
     text = environment(theme).get_template("article.html.j2").render(**context)
     root = etree.fromstring(text.encode("utf-8"), parser=_PARSER)
@@ -364,7 +413,11 @@ def render_article(
     if renderer.asides:
         notes = renderer.E.section({"class": "footnotes", "role": "doc-endnotes"})
         notes.set(_EPUB_TYPE, "endnotes")
-        notes.append(renderer.E.h2(labels.notes, {"class": "notes-heading"}))
+        heading = renderer.E.h2(labels.notes, {"class": "notes-heading"})
+        if labels.lang != article.lang:  # a label in the book's language inside a chapter in another
+            heading.set("lang", labels.lang)
+            heading.set("{http://www.w3.org/XML/1998/namespace}lang", labels.lang)
+        notes.append(heading)
         notes.extend(renderer.asides)
         section.append(notes)
     mark.getparent().replace(mark, section)

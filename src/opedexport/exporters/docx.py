@@ -41,6 +41,20 @@ The exporter walks the model itself (no HTML step). Its parts:
   continuation separator id 1, notes from 2) related from the document, with
   ``w:footnoteReference`` runs in the text and ``footnote text`` /
   ``footnote reference`` styles. Links inside notes relate from that part.
+* **Books.** :meth:`DocxExporter.export_collection` writes a collection as one
+  document with the same styles and rendering: a title page (the book's title
+  block, editors after "Edited by"), the contents, then per part a page with
+  its title (``Part``, based on ``heading 1``) and per article a section of its
+  own: a new page, its title as running header from its second page, its
+  footnotes numbered from 1. Article titles are ``heading 1`` in the look of
+  ``Title``, so Word's contents, navigation and pandoc see them; the
+  articles' headings move one level down. The contents is a real ``TOC``
+  field written out already (entries linked to bookmarks on the titles, page
+  numbers in ``PAGEREF`` fields) so it shows without updating fields: the page
+  numbers are estimated by :class:`_Pagination`, and ``w:updateFields`` asks
+  Word to recompute them on opening (LibreOffice shows them as written, and
+  converts without a prompt). Each article's runs carry its own ``w:lang``
+  when it is not the book's; labels and dates follow the book's language.
 * **Package.** The template's thumbnail, ``stylesWithEffects.xml`` and custom
   XML item are dropped, ``app.xml`` is replaced, core properties come from the
   article with :func:`~opedexport.exporters.base.build_datetime` for every date,
@@ -54,13 +68,18 @@ LibreOffice substitute a font for a family that is not installed).
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
+import math
 import urllib.parse
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, ClassVar
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, ClassVar, Literal
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -72,11 +91,14 @@ from docx.opc.part import Part
 from docx.oxml.ns import qn
 from docx.oxml.shape import CT_Inline
 from docx.parts.story import StoryPart
+from docx.section import Section
 from docx.shared import Emu, Twips
 from lxml import etree
 from PIL import Image as PILImage
+from PIL import ImageFont
 
 from .. import model as m
+from ..collection import Collection
 from ..fetch import Fetcher
 from ..i18n import format_article_date, join_names, labels_for
 from ..theme import Theme
@@ -88,7 +110,13 @@ __all__ = ["DocxExporter", "StyleSheet", "reproducible_zip"]
 _STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 _DECORATIVE_EXT = "{C183D7F6-B498-43B3-948B-1728B52AA6E4}"
 _DECORATIVE_NS = "http://schemas.microsoft.com/office/drawing/2017/decorative"
+_WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+_SECT_IN_P = f"{qn('w:pPr')}/{qn('w:sectPr')}"
 _CORE_MAX = 255  # python-docx refuses longer core-property strings
+#: A book's contents: the paragraphs at outline level 1 (``\o "1-1"``, by style and, ``\u``, by
+#: paragraph), parts and article titles, not the articles' own headings; entries linked to their
+#: titles (``\h``), without page numbers in Word's Web view (``\z``).
+_TOC_FIELD = 'TOC \\o "1-1" \\h \\z \\u'
 _APP_XML = (
     b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
     b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
@@ -109,7 +137,8 @@ class S:
     BYLINE_LABEL = "BylineLabel"
     AFFILIATION = "Affiliation"
     DATELINE = "Dateline"
-    HEADINGS = ("Heading1", "Heading2", "Heading3")
+    HEADINGS = ("Heading1", "Heading2", "Heading3", "Heading4")
+    """An article's levels 1–3; in a book the article title is level 1 and its headings 2–4."""
     QUOTE = "Quote"
     ATTRIBUTION = "Attribution"
     PULL_QUOTE = "IntenseQuote"
@@ -133,6 +162,9 @@ class S:
     STRONG = "Strong"
     EMPH = "Emphasis"
     CODE = "VerbatimChar"
+    PART = "Part"
+    TOC_HEADING = "TOCHeading"
+    TOC = "TOC1"
 
 
 #: Character styles in order of precedence: a run takes the first of its marks that is here.
@@ -149,8 +181,12 @@ class StyleSheet:
     body size, the same colours for the same roles.
     """
 
-    def __init__(self, theme: Theme):
+    def __init__(self, theme: Theme, *, book: bool = False):
         self.theme = theme
+        self.book = book
+        """A book's sheet: article titles are ``heading 1`` (styled as a title), article headings one
+        level down, and the part, contents and contents-entry styles are added.
+        """
         self.t = theme.text
         self.c = theme.colors
         self.base = float(theme.text.size)
@@ -169,6 +205,7 @@ class StyleSheet:
             *self.figures_and_tables(),
             *self.notes_and_margins(),
             *self.characters(),
+            *(self.book_parts() if self.book else ()),
         ]
 
     # ------------------------------------------------------------------ helpers
@@ -264,6 +301,7 @@ class StyleSheet:
         """Kicker, title, dek, byline, affiliation and date."""
         b, c = self.base, self.c
         kicker_size = b * 0.82
+        title_ppr, title_rpr = self.title_look()
         case = ox.on("w:caps") if self.theme.layout.title_case == "upper" else ox.on("w:smallCaps")
 
         def spec(style_id: str, name: str, ppr: tuple[Any, ...], rpr: tuple[Any, ...], **kw: Any) -> ox.StyleSpec:
@@ -281,20 +319,16 @@ class StyleSheet:
                 custom=True,
                 next=S.TITLE,
             ),
-            spec(
+            ox.StyleSpec(
                 S.TITLE,
                 "Title",
-                self.flush(
-                    ox.el("w:keepNext"),
-                    ox.el("w:suppressAutoHyphens"),
-                    self.lines(self.t.title_size, 1.12, after=b * 0.6),
-                ),
-                self.heading_run(
-                    self.t.title_size, ox.on("w:b"), ox.on("w:bCs"), ox.color(c.text), ox.el("w:kern", {"w:val": "28"})
-                ),
+                "paragraph",
+                based_on=S.NORMAL,
+                next=S.SUBTITLE,
                 quick=True,
                 ui_priority=10,
-                next=S.SUBTITLE,
+                ppr=title_ppr,
+                rpr=title_rpr,
             ),
             spec(
                 S.SUBTITLE,
@@ -331,41 +365,62 @@ class StyleSheet:
             ),
         ]
 
-    def headings(self) -> list[ox.StyleSpec]:
-        """``heading 1``–``3``: heading font and scale; level 1 in the accent colour (or under an
-        accent rule when the theme's ``heading_style`` is ``rule``), level 3 italic, as in the PDF.
+    def title_look(self) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+        """``(paragraph, run)`` properties of an article's title: ``Title`` alone, ``heading 1`` in a book."""
+        ppr = self.flush(
+            ox.el("w:keepNext"),
+            ox.el("w:suppressAutoHyphens"),
+            self.lines(self.t.title_size, 1.12, after=self.base * 0.6),
+            *self.title_rules(),
+        )
+        rpr = self.heading_run(
+            self.t.title_size, ox.on("w:b"), ox.on("w:bCs"), ox.color(self.c.text), ox.el("w:kern", {"w:val": "28"})
+        )
+        return ppr, rpr
+
+    def heading_look(self, level: int) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
+        """``(paragraph, run)`` properties of an article's section heading of ``level`` 1–3: heading
+        font and scale; level 1 in the accent colour (or under an accent rule when the theme's
+        ``heading_style`` is ``rule``), level 3 italic, as in the PDF.
         """
         b, c = self.base, self.c
-        ruled = self.theme.layout.heading_style == "rule"
-        space = ((b * 1.3, b * 0.5), (b * 1.1, b * 0.4), (b * 1.0, b * 0.3))
+        before, after = ((b * 1.3, b * 0.5), (b * 1.1, b * 0.4), (b * 1.0, b * 0.3))[level - 1]
+        ppr: tuple[Any, ...] = self.flush(
+            ox.el("w:keepNext"),
+            ox.el("w:keepLines"),
+            ox.el("w:suppressAutoHyphens"),
+            self.lines(self.t.heading_size(level), 1.2, before=before, after=after),
+        )
+        rpr: tuple[Any, ...] = self.heading_run(self.t.heading_size(level), ox.on("w:b"), ox.on("w:bCs"))
+        if level == 1 and self.theme.layout.heading_style == "rule":
+            ppr += (ox.border(top=(2.5, c.accent, b * 0.45)),)
+            rpr += (ox.color(c.text),)
+        elif level == 1:
+            rpr += (ox.color(c.accent),)
+        else:
+            rpr += (ox.color(c.text),)
+        if level == 3:
+            rpr += (ox.on("w:i"), ox.on("w:iCs"))
+        return ppr, rpr
+
+    def headings(self) -> list[ox.StyleSpec]:
+        """``heading 1``–``3`` in the looks of an article's section headings; in a book, ``heading 1``
+        in the look of an article title and ``heading 2``–``4`` in those of its section headings.
+        Each level is its outline level, so Word's navigation and contents follow it.
+        """
+        looks = [self.heading_look(level) for level in (1, 2, 3)]
+        if self.book:
+            looks.insert(0, self.title_look())
         out = []
-        for level in (1, 2, 3):
-            before, after = space[level - 1]
-            ppr: tuple[Any, ...] = self.flush(
-                ox.el("w:keepNext"),
-                ox.el("w:keepLines"),
-                ox.el("w:suppressAutoHyphens"),
-                self.lines(self.t.heading_size(level), 1.2, before=before, after=after),
-                ox.el("w:outlineLvl", {"w:val": str(level - 1)}),
-            )
-            rpr: tuple[Any, ...] = self.heading_run(self.t.heading_size(level), ox.on("w:b"), ox.on("w:bCs"))
-            if level == 1 and ruled:
-                ppr += (ox.border(top=(2.5, c.accent, b * 0.45)),)
-                rpr += (ox.color(c.text),)
-            elif level == 1:
-                rpr += (ox.color(c.accent),)
-            else:
-                rpr += (ox.color(c.text),)
-            if level == 3:
-                rpr += (ox.on("w:i"), ox.on("w:iCs"))
+        for i, (ppr, rpr) in enumerate(looks):
             out.append(
                 ox.StyleSpec(
-                    S.HEADINGS[level - 1],
-                    f"heading {level}",
+                    S.HEADINGS[i],
+                    f"heading {i + 1}",
                     "paragraph",
                     based_on=S.NORMAL,
                     next=S.FIRST,
-                    ppr=ppr,
+                    ppr=(*ppr, ox.el("w:outlineLvl", {"w:val": str(i)})),
                     rpr=rpr,
                     quick=True,
                     ui_priority=9,
@@ -654,17 +709,74 @@ class StyleSheet:
             char(S.PULL_ATTRIBUTION, "Pull Quote Attribution", *ox.size(b * 1.45 * 0.6), custom=True),
         ]
 
+    def book_parts(self) -> list[ox.StyleSpec]:
+        """A book's own styles: ``Part`` (a part's title on a page of its own, a ``heading 1`` so
+        that pandoc reads it as a heading), ``TOC Heading`` and ``toc 1``, the contents' entries
+        with a dotted tab to the page number.
+        """
+        b, c = self.base, self.c
+        return [
+            ox.StyleSpec(
+                S.PART,
+                "Part",
+                "paragraph",
+                based_on=S.HEADINGS[0],
+                next=S.NORMAL,
+                custom=True,
+                quick=True,
+                ppr=(
+                    self.lines(self.t.title_size * 1.15, 1.15, before=self.text_height * 0.3, after=0),
+                    ox.jc("center"),
+                ),
+                rpr=(*ox.size(self.t.title_size * 1.15), ox.color(c.accent)),
+            ),
+            ox.StyleSpec(
+                S.TOC_HEADING,
+                "TOC Heading",
+                "paragraph",
+                based_on=S.NORMAL,
+                next=S.NORMAL,
+                ui_priority=39,
+                hidden=True,
+                ppr=self.flush(
+                    ox.el("w:keepNext"),
+                    self.lines(self.t.heading_size(1), 1.2, before=0, after=b * 1.5),
+                ),
+                rpr=self.heading_run(self.t.heading_size(1), ox.on("w:b"), ox.on("w:bCs"), ox.color(c.accent)),
+            ),
+            ox.StyleSpec(
+                S.TOC,
+                "toc 1",
+                "paragraph",
+                based_on=S.NORMAL,
+                next=S.NORMAL,
+                ui_priority=39,
+                hidden=True,
+                ppr=self.flush(
+                    ox.tabs(("right", self.text_width, "dot")),
+                    ox.el("w:suppressAutoHyphens"),
+                    self.lines(b, before=b * 0.3, after=b * 0.3),
+                ),
+            ),
+        ]
+
+    @property
+    def text_width(self) -> float:
+        """The width of the text block in points."""
+        page = self.theme.page
+        return float(page.width - page.margin_inner - page.margin_outer)
+
+    @property
+    def text_height(self) -> float:
+        """The height of the text block in points."""
+        page = self.theme.page
+        return float(page.height - page.margin_top - page.margin_bottom)
+
     def doc_defaults(self, lang: str) -> Any:
-        """``w:docDefaults``: the body font and size, the article's language, no spacing."""
+        """``w:docDefaults``: the body font and size, the document's language, no spacing."""
         rpr = [ox.fonts(self.body_font), *ox.size(self.base)]
         if lang and lang != "und":
-            attrs = {"w:val": lang}
-            primary = lang.split("-")[0].lower()
-            if primary in _RTL:
-                attrs["w:bidi"] = lang
-            if primary in _CJK:
-                attrs["w:eastAsia"] = lang
-            rpr.append(ox.el("w:lang", attrs))
+            rpr.append(ox.language(lang))
         return ox.el(
             "w:docDefaults",
             None,
@@ -682,10 +794,6 @@ class StyleSheet:
         styles_element.insert(0, self.doc_defaults(lang))
         for spec in self.specs():
             styles_element.append(ox.style_element(spec))
-
-
-_RTL = frozenset({"ar", "he", "fa", "ur", "ps", "sd", "yi", "dv", "ug", "ckb"})
-_CJK = frozenset({"zh", "ja", "ko"})
 
 
 # --------------------------------------------------------------------------- numbering
@@ -745,43 +853,149 @@ class _Footnotes:
         self.root.append(note)
         return note_id, note
 
+    def since(self, first_id: int) -> list[Any]:
+        """The notes numbered ``first_id`` and after."""
+        return [n for n in self.root.findall(qn("w:footnote")) if int(n.get(qn("w:id"))) >= first_id]
+
+
+@dataclass(slots=True)
+class _Entry:
+    """One line of a book's contents: a part or an article, its bookmark, and the pages it takes."""
+
+    text: str
+    bookmark: str
+    lang: str
+    pages: int
+
 
 class _DocxWriter:
-    """Builds one article's document; ``render_<NodeType>`` per node type, as the HTML renderer."""
+    """Builds one document, an article's or a book's; ``render_<NodeType>`` per node type, as the
+    HTML renderer.
 
-    def __init__(self, article: m.Article, theme: Theme, fetcher: Fetcher):
-        self.article = article
+    The package, styles, settings, numbering, footnotes and the rendering of every node are shared:
+    :meth:`write_article` makes an article's document and :meth:`write_book` a book's, and both
+    render each article with :meth:`render_article`.
+    """
+
+    article: m.Article
+    """The article being rendered (its folder for figures; its language in a book)."""
+    fetcher: Fetcher
+    """The fetcher of the article being rendered (its own folder and the theme's)."""
+
+    def __init__(self, theme: Theme, *, lang: str, book: bool = False):
         self.theme = theme
-        self.fetcher = fetcher
-        self.labels = labels_for(article.lang)
-        self.sheet = StyleSheet(theme)
+        self.lang = lang
+        self.book = book
+        self.labels = labels_for(lang)
+        self.sheet = StyleSheet(theme, book=book)
         self.document = Document()
         self.part = self.document.part
+        self.body = self.document.element.body
         self.numbering = _Numbering(self.part.numbering_part.element, self.sheet.list_step)
         self.footnotes: _Footnotes | None = None
-        body = self.document.element.body
-        self._add = body.get_or_add_sectPr().addprevious
+        self._add = self.body.get_or_add_sectPr().addprevious
         self._story: Any = self.part
         self._paragraph_style: str | None = None
         self._list_depth = 0
         self._in_note = False
         self._first = True
         self._figures = 0
+        self._bookmarks = 0
+        self._heading_shift = 1 if book else 0
+        self._first_page_folio = False
 
-    # ------------------------------------------------------------------ the whole document
+    # ------------------------------------------------------------------ whole documents
 
-    def build(self) -> Any:
-        """The python-docx ``Document``, filled."""
-        self.prepare_package()
-        self.sheet.install(self.document.styles.element, self.article.lang)
-        self.setup_section()
-        self.setup_settings()
-        self.render_title_block()
-        self._first = True
-        self.blocks(self.article.body)
-        self.render_end_matter()
-        self.setup_core_properties()
+    def write_article(self, article: m.Article, fetcher: Fetcher) -> Any:
+        """The python-docx ``Document`` of one article."""
+        self.setup_document()
+        section = self.document.sections[0]
+        running = self.theme.running
+        if running.header != "none":
+            section.different_first_page_header_footer = True  # no running header over the title block
+            text = article.publication or article.title if running.header == "publication" else article.title
+            self.running_header(section, text)
+        if running.footer != "none":
+            self.folio(section.footer)
+            if section.different_first_page_header_footer:
+                self.folio(section.first_page_footer)
+        self.render_article(article, fetcher, title_style=S.TITLE)
+        self.setup_core_properties(
+            title=article.title,
+            authors=[a.name for a in article.authors],
+            subject=article.summary or article.subtitle,
+            keywords=article.tags,
+            identifier=article.source_url,
+            when=build_datetime(article),
+        )
         return self.document
+
+    def write_book(self, collection: Collection, fetcher_for: Callable[[m.Article], Fetcher]) -> Any:
+        """The python-docx ``Document`` of a book: a title page, the contents, then each part's
+        title on a page of its own and each article in a section of its own (its title in the
+        running header, its footnotes numbered from 1).
+        """
+        self.setup_document()
+        pagination = _Pagination(self.document.styles.element, self.theme, self.sheet)
+        book = collection.as_article()
+        by = self.labels.edited_by if collection.editors else self.labels.by
+        self.render_title_block(book, kicker=book.publication, title_style=S.TITLE, by=by)
+        self.end_section("title")
+        contents = self.paragraph(S.TOC_HEADING)
+        contents.append(ox.run(self.labels.contents))
+        self.end_section("contents")
+        entries: list[_Entry] = []
+        left = len(collection.articles)
+        for part in collection.parts:
+            if part.title and part.articles:
+                p = self.paragraph(S.PART)
+                p.append(ox.run(part.title))
+                entries.append(_Entry(part.title, self.bookmark(p), self.lang, 1))
+                self.end_section("part")
+            for article in part.articles:
+                start = len(self.body) - 1  # the body's sectPr stays last
+                first_note = self.footnotes.next_id if self.footnotes else _Footnotes.FIRST_ID
+                title = self.render_article(article, fetcher_for(article), title_style=S.HEADINGS[0])
+                content = list(self.body)[start:-1]
+                notes = self.footnotes.since(first_note) if self.footnotes else []
+                if article.lang != self.lang:
+                    _tag_language([*content, *notes], article.lang)
+                pages = pagination.pages(pagination.height(content) + pagination.notes_height(notes))
+                entries.append(_Entry(article.title, self.bookmark(title), article.lang, pages))
+                left -= 1
+                self.end_section("article", header=article.title, lang=article.lang, final=not left)
+        self.fill_contents(contents, entries, pagination)
+        self.setup_core_properties(
+            title=collection.title,
+            authors=[a.name for a in (*collection.editors, *collection.all_authors())],
+            subject=collection.subtitle,
+            keywords=[tag for a in collection.articles for tag in a.tags],
+            identifier="",
+            when=build_datetime(book),
+        )
+        return self.document
+
+    def render_article(self, article: m.Article, fetcher: Fetcher, *, title_style: str) -> Any:
+        """Render ``article`` where content goes now: its title block, body and end matter.
+
+        :returns: the paragraph of its title.
+        """
+        self.article = article
+        self.fetcher = fetcher
+        kicker = self.labels.opinion + (f" · {article.publication}" if article.publication else "")
+        title = self.render_title_block(article, kicker=kicker, title_style=title_style)
+        self._first = True
+        self.blocks(article.body)
+        self.render_end_matter()
+        return title
+
+    def setup_document(self) -> None:
+        """The package, the styles, the settings and the page, before any content."""
+        self.prepare_package()
+        self.sheet.install(self.document.styles.element, self.lang)
+        self.setup_page(self.document.sections[0])
+        self._page = copy.deepcopy(self.body.sectPr)  # a book's sections copy the page, before any header
+        self.setup_settings()
 
     def prepare_package(self) -> None:
         """Drop what the python-docx template carries but this document must not: the thumbnail
@@ -798,12 +1012,9 @@ class _DocxWriter:
         app = Part(PackURI("/docProps/app.xml"), CT.OFC_EXTENDED_PROPERTIES, _APP_XML, package)
         package.relate_to(app, RT.EXTENDED_PROPERTIES)
 
-    def setup_section(self) -> None:
-        """Page size and margins from the theme (inner margin left, outer right), and the
-        running header and footer.
-        """
+    def setup_page(self, section: Any) -> None:
+        """Page size and margins from the theme (inner margin left, outer right)."""
         page = self.theme.page
-        section = self.document.sections[0]
         section.page_width = Twips(page.width.twips)
         section.page_height = Twips(page.height.twips)
         section.orientation = WD_ORIENT.LANDSCAPE if page.width > page.height else WD_ORIENT.PORTRAIT
@@ -814,39 +1025,121 @@ class _DocxWriter:
         section.header_distance = Twips(round(page.margin_top.twips / 2))
         section.footer_distance = Twips(round(page.margin_bottom.twips / 2))
         section.gutter = Twips(0)
-        self.setup_header(section)
-        self.setup_footer(section)
 
-    def setup_header(self, section: Any) -> None:
-        """The running title in the header from page 2 on (the first page shows the title block)."""
-        running = self.theme.running.header
-        if running == "none":
-            return
-        text = self.article.publication or self.article.title if running == "publication" else self.article.title
-        section.different_first_page_header_footer = True
+    def running_header(self, section: Any, text: str, lang: str = "") -> None:
+        """The section's own running header (from its second page when it has a distinct first page):
+        ``text``, in ``lang`` when that is not the document's.
+        """
         header = section.header
         header.is_linked_to_previous = False
-        header.paragraphs[0]._p.append(ox.run(text))
+        p = header.paragraphs[0]._p
+        p.append(ox.run(text))
+        if lang and lang != self.lang:
+            _tag_language([p], lang)
 
-    def setup_footer(self, section: Any) -> None:
-        """The folio: a ``PAGE`` field (``PAGE / NUMPAGES`` for ``page-of-pages``), on every page."""
-        style = self.theme.running.footer
-        if style == "none":
-            return
-        footers = [section.footer]
-        if section.different_first_page_header_footer:
-            footers.append(section.first_page_footer)
-        for footer in footers:
-            footer.is_linked_to_previous = False
-            p = footer.paragraphs[0]._p
-            p.extend(ox.field_runs("PAGE", "1"))
-            if style == "page-of-pages":
-                p.append(ox.run(" / "))
-                p.extend(ox.field_runs("NUMPAGES", "1"))
+    def folio(self, footer: Any) -> None:
+        """A footer of its own showing the folio: a ``PAGE`` field (``PAGE / NUMPAGES`` for ``page-of-pages``)."""
+        footer.is_linked_to_previous = False
+        p = footer.paragraphs[0]._p
+        p.extend(ox.field_runs("PAGE", "1"))
+        if self.theme.running.footer == "page-of-pages":
+            p.append(ox.run(" / "))
+            p.extend(ox.field_runs("NUMPAGES", "1"))
+
+    def end_section(
+        self,
+        kind: Literal["title", "contents", "part", "article"],
+        *,
+        header: str = "",
+        lang: str = "",
+        final: bool = False,
+    ) -> Any:
+        """Close a book's section of ``kind`` here: what follows starts on a new page.
+
+        A section inherits the headers and footers it does not define from the one before, as
+        in Word. The title page's defines none: no folio. The contents' defines the folio as
+        its footer, which every later section inherits. Parts and articles have a distinct
+        first page, without running header: the first of them defines the first-page footer
+        (the folio again) that the others inherit, and an article's section has its ``header``
+        (its title) as running header. The ``final`` section is the body's own ``w:sectPr``;
+        it also restarts footnote numbers (see :meth:`setup_settings`).
+
+        :returns: the paragraph that carries the section's properties (``None`` for the final
+            one); for the contents, an empty paragraph after its heading, which the entries go before.
+        """
+        sect_pr = self.body.sectPr if final else copy.deepcopy(self._page)
+        section = Section(sect_pr, self.part)
+        folio = self.theme.running.footer != "none"
+        if kind == "contents" and folio:
+            self.folio(section.footer)
+        if kind in ("part", "article"):
+            section.different_first_page_header_footer = True
+            if folio and not self._first_page_folio:
+                self.folio(section.first_page_footer)
+                self._first_page_folio = True
+        if header and self.theme.running.header != "none":
+            self.running_header(section, header, lang)
+        if final:
+            ox.place(sect_pr, ox.el("w:footnotePr", None, _restart_each_section()), ox.SECTPR_ORDER)
+            return None
+        last = self.body.sectPr.getprevious()
+        if kind == "contents" or last is None or last.tag != qn("w:p") or last.find(_SECT_IN_P) is not None:
+            last = self.paragraph(S.NORMAL)
+        ox.place(ox.paragraph_properties(last), sect_pr, ox.PPR_ORDER)
+        return last
+
+    def bookmark(self, p: Any) -> str:
+        """Bookmark the content of paragraph ``p`` (a title, for the contents) and return the name."""
+        self._bookmarks += 1
+        name = f"_Toc{self._bookmarks:09d}"  # hidden, as the bookmarks Word makes for its contents
+        ox.bookmark(p, self._bookmarks, name)
+        return name
+
+    def fill_contents(self, heading: Any, entries: Sequence[_Entry], pagination: _Pagination) -> None:
+        """Write the contents after ``heading``: a ``TOC`` field whose result is already there, one
+        ``toc 1`` paragraph per entry, linked to its title, with a ``PAGEREF`` field showing the
+        estimated page number (see :class:`_Pagination`).
+
+        The section's properties stay in the empty paragraph after the field: LibreOffice loses
+        them inside the field's last paragraph (and the folios with them).
+        """
+        paragraphs, numbers = [], []
+        for i, entry in enumerate(entries):
+            p = ox.paragraph(S.TOC)
+            if i == 0:
+                p.extend(ox.field_begin(_TOC_FIELD))
+            link = ox.hyperlink(anchor=entry.bookmark)
+            title = ox.run(entry.text)
+            if entry.lang != self.lang:
+                _tag_language([title], entry.lang)
+            pageref = ox.field_runs(f"PAGEREF {entry.bookmark} \\h", "")
+            link.extend([title, ox.run("\t"), *pageref])
+            p.append(link)
+            paragraphs.append(p)
+            numbers.append(pageref[3])  # the result's run, filled in below
+        paragraphs[-1].append(ox.field_end())
+        at = heading
+        for p in paragraphs:
+            at.addnext(p)
+            at = p
+        # The title page, then the contents; each part and article starts a page of its own.
+        page = 2 + pagination.pages(pagination.height([heading, *paragraphs]))
+        for entry, number in zip(entries, numbers, strict=True):
+            number.append(ox.el("w:t"))
+            number[-1].text = str(page)
+            page += entry.pages
 
     def setup_settings(self) -> None:
         """Hyphenation, mirrored margins when inner and outer differ, and no stale proofing state
         (the template claims its spelling was checked, which would keep Word from checking ours).
+
+        A book also asks Word to update its fields on opening (``w:updateFields``: the contents'
+        page numbers, which the exporter can only estimate; LibreOffice ignores it and shows the
+        estimate), and restarts footnote numbers in each section: ``w:numRestart`` in the
+        document-wide ``w:footnotePr`` (Word applies it to every section without its own) and in
+        the final section's (LibreOffice reads only that one, as a document-wide setting, and then
+        restarts at every outline-level-1 paragraph: each article title). Earlier sections carry
+        none: LibreOffice 7.4 numbers every note 0 when they do.
         """
         settings = self.document.settings.element
         for tag in ("w:proofState", "w:savePreviewPicture"):
@@ -857,6 +1150,8 @@ class _DocxWriter:
             ox.place(settings, ox.el("w:doNotHyphenateCaps"), ox.SETTINGS_ORDER)
         if self.theme.page.margin_inner != self.theme.page.margin_outer:
             ox.place(settings, ox.el("w:mirrorMargins"), ox.SETTINGS_ORDER)
+        if self.book:
+            ox.place(settings, ox.el("w:updateFields", {"w:val": "true"}), ox.SETTINGS_ORDER)
         compat = settings.find(qn("w:compat"))
         if compat is None:
             compat = ox.place(settings, ox.el("w:compat"), ox.SETTINGS_ORDER)
@@ -864,22 +1159,31 @@ class _DocxWriter:
         # "don't expand character spaces on a line ending with Shift+Return"); it comes first.
         compat.insert(0, ox.el("w:doNotExpandShiftReturn"))
 
-    def setup_core_properties(self) -> None:
-        """Title, authors, subject, keywords, language and reproducible dates."""
-        a = self.article
+    def setup_core_properties(
+        self,
+        *,
+        title: str,
+        authors: Iterable[str],
+        subject: str,
+        keywords: Iterable[str],
+        identifier: str,
+        when: dt.datetime,
+    ) -> None:
+        """Title, authors and keywords (each once, in order), subject, language and reproducible dates."""
         props = self.document.core_properties
-        props.title = _clip(a.title)
-        props.author = _clip("; ".join(author.name for author in a.authors))
-        props.subject = _clip(a.summary or a.subtitle)
-        props.keywords = _clip("; ".join(a.tags))
-        props.language = _clip(a.lang)
-        props.identifier = _clip(a.source_url)
+        props.title = _clip(title)
+        props.author = _clip("; ".join(dict.fromkeys(authors)))
+        props.subject = _clip(subject)
+        props.keywords = _clip("; ".join(dict.fromkeys(keywords)))
+        props.language = _clip(self.lang)
+        props.identifier = _clip(identifier)
         props.comments = ""
         props.category = ""
         props.last_modified_by = ""
         props.revision = 1
-        when = build_datetime(a).astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
-        props.created = props.modified = props.last_printed = when
+        stamp = when.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
+        # W3CDTF needs a four-digit year: an article dated before 1970 is stamped 1970.
+        props.created = props.modified = props.last_printed = max(stamp, dt.datetime(1970, 1, 1))
 
     # ------------------------------------------------------------------ containers
 
@@ -956,10 +1260,12 @@ class _DocxWriter:
         parent.append(br)
 
     def render_Link(self, node: m.Link, parent: Any, marks: frozenset[str]) -> None:
-        if not node.url or S.LINK in marks:  # no target, or a link inside a link: the text alone
+        # A relative target is resolved against the article's canonical URL, or dropped (see m.link_url).
+        url = node.url if node.url.startswith("#") else m.link_url(node.url, self.article.source_url)
+        if not url or S.LINK in marks:  # no target, or a link inside a link: the text alone
             self.inlines(parent, node.children, marks)
             return
-        self.inlines(self.hyperlink(parent, node.url, node.title), node.children, marks | {S.LINK})
+        self.inlines(self.hyperlink(parent, url, node.title), node.children, marks | {S.LINK})
 
     def hyperlink(self, parent: Any, url: str, title: str = "") -> Any:
         """A ``w:hyperlink`` to ``url`` appended to ``parent``: a bookmark for ``#name``, else an
@@ -986,6 +1292,8 @@ class _DocxWriter:
         if self.footnotes is None:
             self.footnotes = _Footnotes(self.part)
             pr = ox.el("w:footnotePr", None, ox.el("w:footnote", {"w:id": "0"}), ox.el("w:footnote", {"w:id": "1"}))
+            if self.book:  # see setup_settings
+                pr.insert(0, _restart_each_section())
             ox.place(self.document.settings.element, pr, ox.SETTINGS_ORDER)
         note_id, note = self.footnotes.new()
         parent.append(ox.footnote_reference_run(note_id, S.NOTE_REF))
@@ -1020,7 +1328,7 @@ class _DocxWriter:
         self._first = False
 
     def render_Heading(self, node: m.Heading) -> None:
-        self.inlines(self.paragraph(S.HEADINGS[node.level - 1]), node.children)
+        self.inlines(self.paragraph(S.HEADINGS[node.level - 1 + self._heading_shift]), node.children)
         self._first = True
 
     def render_BlockQuote(self, node: m.BlockQuote) -> None:
@@ -1110,22 +1418,10 @@ class _DocxWriter:
 
     def fit(self, cx: int, cy: int) -> tuple[int, int]:
         """``(cx, cy)`` in EMU scaled down to the text width and three quarters of its height."""
-        max_w = self.text_width * 12700
-        max_h = self.text_height * 12700 * 0.75
+        max_w = self.sheet.text_width * 12700
+        max_h = self.sheet.text_height * 12700 * 0.75
         scale = min(1.0, max_w / max(cx, 1), max_h / max(cy, 1))
         return max(1, round(cx * scale)), max(1, round(cy * scale))
-
-    @property
-    def text_width(self) -> float:
-        """The width of the text block in points."""
-        page = self.theme.page
-        return float(page.width - page.margin_inner - page.margin_outer)
-
-    @property
-    def text_height(self) -> float:
-        """The height of the text block in points."""
-        page = self.theme.page
-        return float(page.height - page.margin_top - page.margin_bottom)
 
     def render_Rule(self, node: m.Rule) -> None:
         self.paragraph(S.RULE).append(ox.run("* * *"))
@@ -1134,7 +1430,7 @@ class _DocxWriter:
     def render_Table(self, node: m.Table) -> None:
         rows = ([node.header] if node.header else []) + list(node.rows)
         cols = max(len(r) for r in rows) or 1
-        width = round(self.text_width * 20)
+        width = round(self.sheet.text_width * 20)
         tbl = _table_skeleton(cols, width // cols, header=bool(node.header))
         self._add(tbl)
         for i, cells in enumerate(rows):
@@ -1167,21 +1463,27 @@ class _DocxWriter:
 
     # ------------------------------------------------------------------ around the body
 
-    def render_title_block(self) -> None:
-        """Kicker (``Opini · DepokPos``), title, dek, byline with affiliations, and date."""
-        a, labels = self.article, self.labels
-        kicker = labels.opinion + (f" · {a.publication}" if a.publication else "")
-        last = self.paragraph(S.KICKER)
-        last.append(ox.run(kicker))
-        last = self.paragraph(S.TITLE)
+    def render_title_block(self, a: m.Article, *, kicker: str, title_style: str, by: str = "") -> Any:
+        """Kicker (``Opini · DepokPos``), title (in ``title_style``), dek, byline (after ``by``, else
+        the language's "By") with affiliations, and date, with labels and date in the document's
+        language. A book's title page is the book's own title block
+        (:meth:`~opedexport.collection.Collection.as_article`), its byline naming the editors.
+
+        :returns: the title's paragraph.
+        """
+        labels = self.labels
+        if kicker:
+            last = self.paragraph(S.KICKER)
+            last.append(ox.run(kicker))
+        last = title = self.paragraph(title_style)
         last.append(ox.run(a.title))
         if a.subtitle:
             last = self.paragraph(S.SUBTITLE)
             last.append(ox.run(a.subtitle))
         if a.authors:
             last = self.paragraph(S.BYLINE)
-            last.append(ox.run(labels.by, style_id=S.BYLINE_LABEL))
-            last.append(ox.run(" " + join_names([au.name for au in a.authors], a.lang)))
+            last.append(ox.run(by or labels.by, style_id=S.BYLINE_LABEL))
+            last.append(ox.run(" " + join_names([au.name for au in a.authors], labels.lang)))
             for author in a.authors:
                 if author.affiliation:
                     text = f"{author.name}, {author.affiliation}" if len(a.authors) > 1 else author.affiliation
@@ -1189,10 +1491,11 @@ class _DocxWriter:
                     last.append(ox.run(text))
         if a.date is not None:
             last = self.paragraph(S.DATELINE)
-            last.append(ox.run(format_article_date(a.date, a.lang)))
+            last.append(ox.run(format_article_date(a.date, labels.lang)))
         # The space between the title block and the text belongs to the block's last paragraph,
         # whichever that is: the one direct paragraph property the exporter writes.
         ox.place(ox.paragraph_properties(last), ox.spacing(after=self.sheet.base * 2.2), ox.PPR_ORDER)
+        return title
 
     def render_end_matter(self) -> None:
         """Author bios, disclosure, source URL and rights, after the body."""
@@ -1212,6 +1515,201 @@ class _DocxWriter:
             p.append(ox.run(a.source_url, style_id=S.LINK if p.tag == qn("w:hyperlink") else None))
         if a.rights:
             self.paragraph(S.END_MATTER).append(ox.run(a.rights))
+
+
+def _tag_language(elements: Iterable[Any], lang: str) -> None:
+    """Set ``w:lang`` on every run in ``elements``: the language of an article in a book of another.
+
+    Only runs (not styles) carry it, so each article keeps the document's styles; an article in
+    the book's own language inherits it from the document defaults.
+    """
+    if not lang or lang == "und":
+        return
+    for element in elements:
+        for r in element.iter(qn("w:r")):
+            rpr = r.find(qn("w:rPr"))
+            if rpr is None:
+                rpr = ox.el("w:rPr")
+                r.insert(0, rpr)
+            ox.place(rpr, ox.language(lang), ox.RPR_ORDER)
+
+
+def _restart_each_section() -> Any:
+    """``w:numRestart``: footnote numbers start again in each section (each article of a book)."""
+    return ox.el("w:numRestart", {"w:val": "eachSect"})
+
+
+@cache
+def _font(path: Path) -> Any:
+    """A font file loaded by Pillow (FreeType) at 100 px, to measure text; ``None`` when unreadable."""
+    try:
+        return ImageFont.truetype(str(path), 100)
+    except OSError:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Metrics:
+    """What a paragraph style says about the space its paragraphs take, in points."""
+
+    size: float
+    line: float
+    before: float
+    after: float
+    left: float
+    right: float
+    first: float
+    font: Path | None
+    wide: bool
+    """Capitals or small capitals: wider than the font's measure of the text."""
+
+
+class _Pagination:
+    """Estimates the pages that content already written takes in Word, for a book's contents.
+
+    A book's contents must show page numbers before any word processor has laid the book out:
+    Word recomputes them when it updates the fields (the document asks it to), LibreOffice shows
+    them as written. Converting with LibreOffice to find the pages would be exact for LibreOffice
+    but takes seconds and a LibreOffice; instead each paragraph's lines are counted from the
+    width of its text, measured with the theme's own font files, and its height is taken from its
+    style (the same exact line heights and spacing Word uses). Footnotes, figures and tables count
+    too. Not modelled: hyphenation and word wrap (each line is taken as full), keep-with-next and
+    widow control, and a font Word substitutes when the theme's is not installed; :attr:`FILL`
+    allows for the space those leave at page bottoms. The estimate is close, not exact.
+    """
+
+    FILL = 0.94
+    """The share of the text block taken on an average page."""
+
+    def __init__(self, styles: Any, theme: Theme, sheet: StyleSheet):
+        self._styles = {s.get(qn("w:styleId")): s for s in styles.findall(qn("w:style"))}
+        faces = {(False, False): "regular", (False, True): "italic", (True, False): "bold", (True, True): "bold_italic"}
+        self._files: dict[tuple[str, bool, bool], Path | None] = {}
+        for role in theme.fonts.values():
+            for (bold, italic), face in faces.items():
+                self._files.setdefault((role.family, bold, italic), getattr(role, face) or role.regular)
+        self._base = sheet.base
+        self.text_width = sheet.text_width
+        self.text_height = sheet.text_height
+        self._metrics: dict[str, _Metrics] = {}
+
+    def pages(self, height: float) -> int:
+        """The pages that ``height`` points of content take, starting on a new page."""
+        return max(1, math.ceil(height / (self.text_height * self.FILL)))
+
+    def height(self, elements: Iterable[Any], width: float | None = None) -> float:
+        """The height in points of body ``elements`` (paragraphs and tables) set ``width`` wide."""
+        width = self.text_width if width is None else width
+        total = 0.0
+        for element in elements:
+            if element.tag == qn("w:p"):
+                total += self.paragraph(element, width)
+            elif element.tag == qn("w:tbl"):
+                total += self.table(element, width)
+        return total
+
+    def notes_height(self, notes: Sequence[Any]) -> float:
+        """The height of footnotes (``w:footnote``), with a separator line for them."""
+        if not notes:
+            return 0.0
+        return self._base * 1.5 + sum(self.height(note) for note in notes)
+
+    def table(self, tbl: Any, width: float) -> float:
+        """A table's height: each row as tall as its tallest cell, cells sharing the width equally."""
+        total = 0.0
+        for tr in tbl.findall(qn("w:tr")):
+            cells = tr.findall(qn("w:tc"))
+            cell_width = width / max(1, len(cells)) - self._base * 1.2
+            total += max((self.height(tc, cell_width) for tc in cells), default=0.0) + self._base * 0.5
+        return total
+
+    def paragraph(self, p: Any, width: float) -> float:
+        """A paragraph's height: its lines (from the width of each piece between line breaks),
+        its pictures and its spacing.
+        """
+        style = p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        metrics = self.metrics(style.get(qn("w:val")) if style is not None else S.NORMAL)
+        after = metrics.after
+        direct = p.find(f"{qn('w:pPr')}/{qn('w:spacing')}")
+        if direct is not None and direct.get(qn("w:after")) is not None:
+            after = int(direct.get(qn("w:after"))) / 20
+        pieces, pictures = [""], 0.0
+        for node in p.iter(qn("w:t"), qn("w:tab"), qn("w:br"), f"{{{_WP}}}extent"):
+            if node.tag == qn("w:t"):
+                pieces[-1] += node.text or ""
+            elif node.tag == qn("w:tab"):
+                pieces[-1] += " "
+            elif node.tag == qn("w:br"):
+                pieces.append("")
+            else:
+                pictures += int(node.get("cy", "0")) / 12700
+        room = max(width - metrics.left - metrics.right, self._base * 4)
+        lines = 0
+        for i, piece in enumerate(pieces):
+            if piece or not pictures:
+                measured = self.measure(piece, metrics) + (metrics.first if i == 0 else 0.0)
+                lines += max(1, math.ceil(measured / room))
+        return lines * metrics.line + pictures + metrics.before + after
+
+    def measure(self, text: str, metrics: _Metrics) -> float:
+        """The width of ``text`` on one line, in points."""
+        font = _font(metrics.font) if metrics.font is not None else None
+        width = font.getlength(text) / 100 * metrics.size if font is not None else len(text) * metrics.size * 0.5
+        return float(width) * (1.15 if metrics.wide else 1.0)
+
+    def metrics(self, style_id: str) -> _Metrics:
+        """The :class:`_Metrics` of a paragraph style, following ``w:basedOn``."""
+        if style_id in self._metrics:
+            return self._metrics[style_id]
+        chain: list[Any] = []
+        style = self._styles.get(style_id)
+        while style is not None and len(chain) < 10:
+            chain.append(style)
+            based = style.find(qn("w:basedOn"))
+            style = self._styles.get(based.get(qn("w:val"))) if based is not None else None
+
+        def attr(path: str, name: str) -> str | None:
+            for s in chain:
+                found = s.find(path)
+                if found is not None and found.get(qn(name)) is not None:
+                    return str(found.get(qn(name)))
+            return None
+
+        def twips(path: str, name: str) -> float:
+            value = attr(path, name)
+            return int(value) / 20 if value is not None else 0.0
+
+        def on(tag: str) -> bool:
+            for s in chain:
+                found = s.find(f"{qn('w:rPr')}/{qn(tag)}")
+                if found is not None:
+                    return found.get(qn("w:val")) not in ("0", "false")
+            return False
+
+        half_points = attr(f"{qn('w:rPr')}/{qn('w:sz')}", "w:val")
+        size = int(half_points) / 2 if half_points is not None else self._base
+        spacing, ind = f"{qn('w:pPr')}/{qn('w:spacing')}", f"{qn('w:pPr')}/{qn('w:ind')}"
+        line = attr(spacing, "w:line")
+        if line is None:
+            height = size * 1.2
+        elif attr(spacing, "w:lineRule") == "exact":
+            height = int(line) / 20
+        else:
+            height = size * 1.2 * int(line) / 240
+        family = attr(f"{qn('w:rPr')}/{qn('w:rFonts')}", "w:ascii") or ""
+        metrics = _Metrics(
+            size=size,
+            line=height,
+            before=twips(spacing, "w:before"),
+            after=twips(spacing, "w:after"),
+            left=twips(ind, "w:left"),
+            right=twips(ind, "w:right"),
+            first=twips(ind, "w:firstLine"),
+            font=self._files.get((family, on("w:b"), on("w:i"))),
+            wide=on("w:caps") or on("w:smallCaps"),
+        )
+        self._metrics[style_id] = metrics
+        return metrics
 
 
 def _clip(value: str) -> str:
@@ -1322,14 +1820,42 @@ class DocxExporter(Exporter):
     description: ClassVar[str] = "Word document with the theme's styles, real footnotes and links"
     requires: ClassVar[tuple[str, ...]] = ("docx",)
 
+    supports_collections: ClassVar[bool] = True
+
     def export(self, article: m.Article, theme: Theme, **options: Any) -> bytes:
         """Render ``article`` with ``theme`` as a DOCX and return its bytes.
 
         :param options: only the common ones (``allow_hosts``).
         """
         opts = self.resolve_options(options)
-        fetcher = Fetcher(roots=[article.base_dir, *theme.template_dirs], allow_hosts=opts["allow_hosts"])
-        document = _DocxWriter(article, theme, fetcher).build()
-        buffer = io.BytesIO()
-        document.save(buffer)
-        return reproducible_zip(buffer.getvalue(), build_datetime(article))
+        document = _DocxWriter(theme, lang=article.lang).write_article(article, _fetcher(article, theme, opts))
+        return _save(document, build_datetime(article))
+
+    def export_collection(self, collection: Collection, theme: Theme, **options: Any) -> bytes:
+        """Render ``collection`` as one Word book: a title page, the contents (a ``TOC`` field
+        already filled in, with estimated page numbers that Word updates on opening), each part's
+        title on a page, and each article in a section of its own, with its title as running
+        header, its footnotes numbered from 1 and its runs in its own language; labels and dates
+        follow the book's language.
+
+        :param options: only the common ones (``allow_hosts``).
+        """
+        opts = self.resolve_options(options)
+        writer = _DocxWriter(theme, lang=collection.lang, book=True)
+        document = writer.write_book(collection, lambda article: _fetcher(article, theme, opts, collection.base_dir))
+        return _save(document, build_datetime(collection.as_article()))
+
+
+def _fetcher(article: m.Article, theme: Theme, options: dict[str, Any], book_dir: Path | None = None) -> Fetcher:
+    """A fetcher that reads from the article's own folder (and in a book, the manifest's, which
+    holds every article) and the theme's only.
+    """
+    roots = [article.base_dir, book_dir, *theme.template_dirs]
+    return Fetcher(roots=roots, allow_hosts=options["allow_hosts"])
+
+
+def _save(document: Any, when: dt.datetime) -> bytes:
+    """The bytes of ``document``, stamped ``when`` (see :func:`reproducible_zip`)."""
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return reproducible_zip(buffer.getvalue(), when)

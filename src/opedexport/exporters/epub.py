@@ -1,10 +1,21 @@
 """EPUB 3 export with ebooklib: reflowable, fonts embedded, EPUBCheck-clean and reproducible.
 
-The book holds, in reading order, a cover page, a title page, the navigation
-document (also the table of contents) and the article itself; the NCX is kept
-for older readers. The article's XHTML comes from the shared model → HTML step
+One article is a book holding, in reading order, a cover page, a title page,
+the navigation document (also the table of contents) and the article itself.
+A :class:`~opedexport.collection.Collection` is a book holding a cover page, a
+title page, the navigation document, then for each part an optional part title
+page and one chapter per article. The NCX is kept for older readers.
+
+Both paths build a :class:`_Contents` (the documents, their table of contents
+and the metadata) and hand it to :func:`_write_book`, so everything from the
+package document to the zip is shared.
+
+An article's XHTML comes from the shared model → HTML step
 (:func:`~opedexport.exporters._html.render_article`) and is serialised by lxml;
-the CSS is the theme's ``epub.css.j2`` (relative units, no page size).
+the CSS is the theme's ``epub.css.j2`` (relative units, no page size). In a
+collection each chapter keeps its own ``lang``, title block and footnotes
+(numbered from 1 in every chapter, with ids prefixed by the chapter), its figures
+are read from its own folder only, and labels follow the book's language.
 
 ebooklib builds the package document (OPF), the navigation document and the
 NCX. Content documents are added as plain :class:`ebooklib.epub.EpubItem`
@@ -21,33 +32,36 @@ the package document and the rest in a fixed order, every entry dated
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import io
+import json
 import logging
 import string
 import uuid
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from lxml import etree
 from lxml.builder import ElementMaker
 
 from .. import model as m
+from ..collection import Collection
 from ..errors import ExportError
 from ..fetch import Fetcher
 from ..i18n import Labels, format_article_date, join_names, labels_for
-from ..serialize import article_to_json
+from ..serialize import article_to_dict, article_to_json
 from ..theme import Theme
 from ._cover import CoverImage, cover_alt_text, cover_for, prepare_image
-from ._html import OPS_NS, XHTML_NS, Heading, css_for, render_article, to_xhtml_bytes
+from ._html import OPS_NS, XHTML_NS, Heading, ImageSrc, css_for, render_article, to_xhtml_bytes
 from .base import Exporter, Option, build_datetime
 
-__all__ = ["EpubExporter", "epub_identifier"]
+__all__ = ["EpubExporter", "collection_identifier", "epub_identifier"]
 
 _EPUB_TYPE = f"{{{OPS_NS}}}type"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -64,6 +78,8 @@ _FONT_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff", ".w
 _EXTRA_CHARS = string.printable.strip() + " \u00a0•◦▪–—‘’“”…·«»©®°×§¶†‡"
 #: Namespace for identifiers derived from content (uuid5 of the article's JSON).
 _CONTENT_NS = uuid.uuid5(uuid.NAMESPACE_URL, "https://opedexport.invalid/epub-identifier")
+#: Namespace for identifiers of collections (uuid5 of the book's JSON).
+_COLLECTION_NS = uuid.uuid5(uuid.NAMESPACE_URL, "https://opedexport.invalid/epub-collection-identifier")
 
 
 def epub_identifier(article: m.Article) -> str:
@@ -78,33 +94,106 @@ def epub_identifier(article: m.Article) -> str:
     return f"urn:uuid:{uuid.uuid5(_CONTENT_NS, article_to_json(article, indent=None))}"
 
 
+def collection_identifier(collection: Collection) -> str:
+    """A collection's stable ``urn:uuid:`` identifier: uuid5 of the book's content as JSON.
+
+    The book's metadata, its parts and every article (as :func:`~opedexport.serialize.article_to_dict`
+    gives it) count; where the manifest lies and which theme it names do not. The same
+    book always gets the same identifier, and any change to its content gives another.
+    """
+    content = {
+        "title": collection.title,
+        "subtitle": collection.subtitle,
+        "editors": [dataclasses.asdict(e) for e in collection.editors],
+        "publication": collection.publication,
+        "date": collection.date.isoformat() if collection.date else None,
+        "lang": collection.lang,
+        "cover": collection.cover,
+        "rights": collection.rights,
+        "parts": [
+            {"title": part.title, "articles": [article_to_dict(a) for a in part.articles]} for part in collection.parts
+        ],
+    }
+    text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+    return f"urn:uuid:{uuid.uuid5(_COLLECTION_NS, text)}"
+
+
 @dataclass
 class _Images:
-    """Figures read through the fetcher, stored once each as ``images/<sha1 prefix>.<ext>``."""
+    """Figures read through a fetcher per article, stored once each as ``images/<sha1 prefix>.<ext>``."""
 
-    fetcher: Fetcher
-    base_dir: Path | None
+    allow_hosts: tuple[str, ...]
     files: dict[str, CoverImage] = field(default_factory=dict)
     """File name inside the book folder → image."""
-    by_src: dict[str, str | None] = field(default_factory=dict)
+    by_src: dict[tuple[Path | None, str], str | None] = field(default_factory=dict)
 
-    def src_for(self, figure: m.Figure) -> str | None:
-        """The ``src`` for the chapter (relative to ``text/``), or ``None`` to drop a refused image."""
-        if figure.src in self.by_src:
-            return self.by_src[figure.src]
-        url = self.fetcher.to_url(figure.src, self.base_dir)
-        result: str | None = None
-        fetched = self.fetcher.fetch_or_none(url)
-        if fetched is not None:
-            image = prepare_image(fetched[0])
-            if image is None:
-                self.fetcher.refuse(url, "not an image that can be embedded (JPEG, PNG, GIF, or a format Pillow reads)")
-            else:
-                name = f"images/{hashlib.sha1(image.data).hexdigest()[:16]}.{image.extension}"
-                self.files[name] = image
-                result = f"../{name}"
-        self.by_src[figure.src] = result
-        return result
+    def resolver(self, article: m.Article, book_dir: Path | None = None) -> ImageSrc:
+        """The ``image_src`` for ``article``: its figures resolve against its own folder.
+
+        :param book_dir: a collection's manifest folder, also trusted (articles of a book may
+            share an ``images/`` folder beside the manifest; nothing outside it is read).
+        """
+        base = article.base_dir
+        fetcher = Fetcher([base, book_dir], allow_hosts=self.allow_hosts)
+
+        def src_for(figure: m.Figure) -> str | None:
+            """The ``src`` for the chapter (relative to ``text/``), or ``None`` to drop a refused image."""
+            key = (base, figure.src)
+            if key not in self.by_src:
+                self.by_src[key] = self._store(fetcher, fetcher.to_url(figure.src, base))
+            return self.by_src[key]
+
+        return src_for
+
+    def _store(self, fetcher: Fetcher, url: str) -> str | None:
+        fetched = fetcher.fetch_or_none(url)
+        if fetched is None:
+            return None
+        image = prepare_image(fetched[0])
+        if image is None:
+            fetcher.refuse(url, "not an image that can be embedded (JPEG, PNG, GIF, or a format Pillow reads)")
+            return None
+        name = f"images/{hashlib.sha1(image.data).hexdigest()[:16]}.{image.extension}"
+        self.files[name] = image
+        return f"../{name}"
+
+
+@dataclass
+class _Document:
+    """A content document of the body (a chapter or a part page) with its table-of-contents entry."""
+
+    uid: str
+    file_name: str
+    root: Any
+    toc: Any
+    """An ebooklib ``Link``, or ``(Link, [children])``."""
+    lang: str
+    lang_hrefs: tuple[str, ...] = ()
+    """The table-of-contents targets whose text is in :attr:`lang` (the title and headings, not labels)."""
+
+
+@dataclass
+class _Contents:
+    """Everything one book holds, ready for :func:`_write_book`."""
+
+    meta: m.Article
+    """The book's metadata (title, language, date, publisher …) as an Article with no body."""
+    identifier: str
+    creators: list[tuple[str, tuple[str, ...]]]
+    """``(name, MARC relator roles)`` in order: ``aut`` for authors, ``edt`` for editors."""
+    languages: list[str]
+    """The book's language first, then the other languages of its chapters."""
+    subjects: list[str]
+    labels: Labels
+    cover: CoverImage
+    cover_alt: str
+    title_page: Any
+    body: list[_Document]
+    """Part pages and chapters in reading order."""
+    toc: list[Any]
+    figures: list[tuple[m.Figure, str]]
+    images: _Images
+    kind: Literal["article", "book"]
 
 
 class EpubExporter(Exporter):
@@ -120,6 +209,7 @@ class EpubExporter(Exporter):
             True, "embed only the glyphs the article uses (much smaller file; needs fontTools)", (True, False)
         ),
     }
+    supports_collections: ClassVar[bool] = True
 
     def export(self, article: m.Article, theme: Theme, **options: Any) -> bytes:
         """Render ``article`` with ``theme`` as an EPUB 3 file and return its bytes.
@@ -127,100 +217,210 @@ class EpubExporter(Exporter):
         :param options: ``allow_hosts`` (hosts images may be fetched from) and ``subset_fonts``.
         :raises ExportError: when ebooklib cannot write the book.
         """
-        from ebooklib import epub
-
         opts = self.resolve_options(options)
         allow_hosts = tuple(opts["allow_hosts"])
         labels = labels_for(article.lang)
-        when = build_datetime(article)
-
-        book = epub.EpubBook()
-        book.FOLDER_NAME = _FOLDER
-        book.set_identifier(epub_identifier(article))
-        book.set_title(article.title)
-        book.set_language(article.lang)
-        _add_metadata(book, article)
-
-        # The article: rendered once, figures fetched from the article's folder only.
-        images = _Images(Fetcher([article.base_dir], allow_hosts=allow_hosts), article.base_dir)
-        rendered = render_article(
-            article, theme, target="epub", image_src=images.src_for, stylesheets=[f"../{_CSS_NAME}"]
-        )
-        root = rendered.root
-        body = root.find(f"{{{XHTML_NS}}}body")
-        if body is not None:
-            body.set(_EPUB_TYPE, "bodymatter")
-        notes_heading = _mark_notes(root)
-
+        images = _Images(allow_hosts)
+        chapter, figures = _chapter(article, theme, images, uid="article", file_name=_ARTICLE, id_prefix="")
         cover = cover_for(article, theme, allow_hosts=allow_hosts)
-        cover_name = f"images/cover.{cover.extension}"
-        cover_page = _cover_page(article, labels, cover, f"../{cover_name}")
-        title_page = _title_page(article, labels)
-
-        css = epub.EpubItem(
-            uid="style", file_name=_CSS_NAME, media_type="text/css", content=css_for(theme, "epub").encode("utf-8")
+        names = join_names([a.name for a in article.authors], article.lang)
+        contents = _Contents(
+            meta=article,
+            identifier=epub_identifier(article),
+            creators=[(a.name, ("aut",)) for a in article.authors],
+            languages=[article.lang],
+            subjects=list(article.tags),
+            labels=labels,
+            cover=cover,
+            cover_alt=cover_alt_text(article, cover),
+            title_page=_title_page(
+                article,
+                labels,
+                kicker=labels.opinion + (f" · {article.publication}" if article.publication else ""),
+                byline=f"{labels.by} {names}" if names else "",
+            ),
+            body=[chapter],
+            toc=[chapter.toc],
+            figures=figures,
+            images=images,
+            kind="article",
         )
-        book.add_item(css)
-        text = " ".join(_text_of(t) for t in (root, cover_page, title_page)) + " " + labels.contents
-        _add_fonts(book, theme, text if opts["subset_fonts"] else None)
+        return _write_book(contents, theme, subset_fonts=opts["subset_fonts"], when=build_datetime(article))
 
-        book.set_cover(cover_name, cover.data, create_page=False)
-        for name, image in images.files.items():
-            uid = "img-" + Path(name).stem
-            book.add_item(epub.EpubImage(uid=uid, file_name=name, media_type=image.media_type, content=image.data))
+    def export_collection(self, collection: Collection, theme: Theme, **options: Any) -> bytes:
+        """Render ``collection`` with ``theme`` as one EPUB 3 book and return its bytes.
 
-        documents = [_document("cover", _COVER_PAGE, cover_page), _document("titlepage", _TITLE_PAGE, title_page)]
-        nav = epub.EpubNav(uid="nav", file_name=_NAV, title=labels.contents)
-        nav.add_item(css)
-        chapter = _document("article", _ARTICLE, root)
-        for item in (*documents, nav, chapter, epub.EpubNcx()):
-            book.add_item(item)
+        The book's language sets the labels (contents, notes, title page); each chapter keeps
+        its article's own language. A part with a title gets a part title page.
 
-        book.toc = _toc(article, rendered.headings, notes_heading)
-        book.spine = [*documents, nav, chapter]
-        book.guide = [
-            {"href": _COVER_PAGE, "title": labels.cover, "type": "cover"},
-            {"href": _NAV, "title": labels.contents, "type": "toc"},
-            {"href": _ARTICLE, "title": article.title, "type": "text"},
-        ]
-        _add_accessibility(book, rendered.images, cover)
+        :param options: as for :meth:`export`.
+        :raises ExportError: when ebooklib cannot write the book.
+        """
+        opts = self.resolve_options(options)
+        allow_hosts = tuple(opts["allow_hosts"])
+        meta = collection.as_article()
+        labels = labels_for(collection.lang)
+        images = _Images(allow_hosts)
+        body: list[_Document] = []
+        toc: list[Any] = []
+        figures: list[tuple[m.Figure, str]] = []
+        n = part_number = 0
+        for part in collection.parts:
+            if not part.articles:
+                continue
+            entries = toc
+            if part.title:
+                part_number += 1
+                page = _part_page(meta, labels, part.title, part_number)
+                body.append(page)
+                entries = []
+                toc.append((page.toc, entries))
+            for article in part.articles:
+                n += 1
+                chapter, found = _chapter(
+                    article,
+                    theme,
+                    images,
+                    uid=f"chapter-{n:03d}",
+                    file_name=f"text/chapter-{n:03d}.xhtml",
+                    id_prefix=f"ch{n}-",
+                    labels_lang=collection.lang,
+                    book_dir=collection.base_dir,
+                )
+                body.append(chapter)
+                figures.extend(found)
+                entries.append(chapter.toc)
+        cover = cover_for(meta, theme, allow_hosts=allow_hosts)
+        by_label = labels.edited_by if collection.editors else labels.by
+        names = join_names([a.name for a in meta.authors], collection.lang)
+        languages = [collection.lang]
+        for article in collection.articles:
+            if article.lang not in languages:
+                languages.append(article.lang)
+        creators: dict[str, tuple[str, ...]] = {e.name: ("edt",) for e in collection.editors}
+        for author in collection.all_authors():
+            creators[author.name] = (*creators.get(author.name, ()), "aut")
+        subjects = list(dict.fromkeys(t for a in collection.articles for t in a.tags if t))
+        contents = _Contents(
+            meta=meta,
+            identifier=collection_identifier(collection),
+            creators=list(creators.items()),
+            languages=languages,
+            subjects=subjects,
+            labels=labels,
+            cover=cover,
+            cover_alt=cover_alt_text(meta, cover, by_label=by_label),
+            title_page=_title_page(
+                meta, labels, kicker=collection.publication, byline=f"{by_label} {names}" if names else ""
+            ),
+            body=body,
+            toc=toc,
+            figures=figures,
+            images=images,
+            kind="book",
+        )
+        return _write_book(contents, theme, subset_fonts=opts["subset_fonts"], when=build_datetime(meta))
 
-        raw = io.BytesIO()
-        try:
-            epub.write_epub(raw, book, {"mtime": when, "raise_exceptions": True, "epub3_pages": False})
-        except Exception as exc:  # ebooklib raises bare exceptions
-            raise ExportError(f"epub: ebooklib could not write the book: {exc}") from exc
-        return _reproducible_zip(raw.getvalue(), when)
+
+def _write_book(contents: _Contents, theme: Theme, *, subset_fonts: bool, when: dt.datetime) -> bytes:
+    """Assemble the package from ``contents`` with ebooklib and write a reproducible zip."""
+    from ebooklib import epub
+
+    meta, labels = contents.meta, contents.labels
+    book = epub.EpubBook()
+    book.FOLDER_NAME = _FOLDER
+    book.set_identifier(contents.identifier)
+    book.set_title(meta.title)
+    book.set_language(meta.lang)
+    for lang in contents.languages:
+        if lang != meta.lang:
+            book.add_metadata("DC", "language", lang)
+    _add_metadata(book, meta, contents.creators, contents.subjects)
+
+    cover = contents.cover
+    cover_name = f"images/cover.{cover.extension}"
+    cover_page = _cover_page(meta, labels, contents.cover_alt, f"../{cover_name}")
+
+    css = epub.EpubItem(
+        uid="style", file_name=_CSS_NAME, media_type="text/css", content=css_for(theme, "epub").encode("utf-8")
+    )
+    book.add_item(css)
+    roots = [cover_page, contents.title_page, *(doc.root for doc in contents.body)]
+    text = " ".join(_text_of(root) for root in roots) + " " + labels.contents
+    _add_fonts(book, theme, text if subset_fonts else None)
+
+    book.set_cover(cover_name, cover.data, create_page=False)
+    for name, image in contents.images.files.items():
+        uid = "img-" + Path(name).stem
+        book.add_item(epub.EpubImage(uid=uid, file_name=name, media_type=image.media_type, content=image.data))
+
+    front = [_document("cover", _COVER_PAGE, cover_page), _document("titlepage", _TITLE_PAGE, contents.title_page)]
+    nav = epub.EpubNav(uid="nav", file_name=_NAV, title=labels.contents)
+    nav.add_item(css)
+    body = [_document(doc.uid, doc.file_name, doc.root) for doc in contents.body]
+    for item in (*front, nav, *body, epub.EpubNcx()):
+        book.add_item(item)
+
+    book.toc = contents.toc
+    book.spine = [*front, nav, *body]
+    first = contents.body[0]
+    book.guide = [
+        {"href": _COVER_PAGE, "title": labels.cover, "type": "cover"},
+        {"href": _NAV, "title": labels.contents, "type": "toc"},
+        {"href": first.file_name, "title": _title_of(first.toc), "type": "text"},
+    ]
+    _add_accessibility(book, contents.figures, cover, contents.kind)
+
+    raw = io.BytesIO()
+    try:
+        # dcterms:modified needs a four-digit year: an article dated before 1970 is modified in 1970.
+        modified = max(when.astimezone(dt.UTC), dt.datetime(1970, 1, 1, tzinfo=dt.UTC))
+        epub.write_epub(raw, book, {"mtime": modified, "raise_exceptions": True, "epub3_pages": False})
+    except Exception as exc:  # ebooklib raises bare exceptions
+        raise ExportError(f"epub: ebooklib could not write the book: {exc}") from exc
+    langs = {href: doc.lang for doc in contents.body if doc.lang != meta.lang for href in doc.lang_hrefs}
+    return _reproducible_zip(raw.getvalue(), when, nav_langs=langs)
+
+
+def _title_of(entry: Any) -> str:
+    """The title of a table-of-contents entry (a ``Link`` or ``(Link, children)``)."""
+    link = entry[0] if isinstance(entry, tuple) else entry
+    return str(link.title)
 
 
 # --------------------------------------------------------------------------- metadata
 
 
-def _add_metadata(book: Any, article: m.Article) -> None:
-    """Dublin Core metadata: creators (each with its own id), date, publisher, subjects, description, rights."""
-    for i, author in enumerate(article.authors, start=1):
+def _add_metadata(
+    book: Any, meta: m.Article, creators: Sequence[tuple[str, tuple[str, ...]]], subjects: Iterable[str]
+) -> None:
+    """Dublin Core metadata: creators (own id, roles), date, publisher, subjects, description, rights."""
+    for i, (name, roles) in enumerate(creators, start=1):
         uid = f"creator{i}"
-        book.add_metadata("DC", "creator", author.name, {"id": uid})
-        book.add_metadata(None, "meta", "aut", {"refines": f"#{uid}", "property": "role", "scheme": "marc:relators"})
-        if len(article.authors) > 1:
+        book.add_metadata("DC", "creator", name, {"id": uid})
+        for role in roles:
+            book.add_metadata(None, "meta", role, {"refines": f"#{uid}", "property": "role", "scheme": "marc:relators"})
+        if len(creators) > 1:
             book.add_metadata(None, "meta", str(i), {"refines": f"#{uid}", "property": "display-seq"})
-    if article.date is not None:
-        book.add_metadata("DC", "date", article.date.isoformat())
-    if article.publication:
-        book.add_metadata("DC", "publisher", article.publication)
-    for tag in article.tags:
+    if meta.date is not None:
+        book.add_metadata("DC", "date", meta.date.isoformat())
+    if meta.publication:
+        book.add_metadata("DC", "publisher", meta.publication)
+    for tag in subjects:
         if tag:
             book.add_metadata("DC", "subject", tag)
-    description = article.summary or article.subtitle
+    description = meta.summary or meta.subtitle
     if description:
         book.add_metadata("DC", "description", description)
-    if article.rights:
-        book.add_metadata("DC", "rights", article.rights)
-    if article.source_url:
-        book.add_metadata("DC", "source", article.source_url)
+    if meta.rights:
+        book.add_metadata("DC", "rights", meta.rights)
+    if meta.source_url:
+        book.add_metadata("DC", "source", meta.source_url)
 
 
-def _add_accessibility(book: Any, figures: list[tuple[m.Figure, str]], cover: CoverImage) -> None:
+def _add_accessibility(
+    book: Any, figures: list[tuple[m.Figure, str]], cover: CoverImage, kind: Literal["article", "book"]
+) -> None:
     """schema.org accessibility metadata, each claim true of what this exporter writes."""
     has_alt = any(figure.alt for figure, _ in figures)
     modes = ["textual", "visual"]  # the cover is always an image
@@ -242,14 +442,17 @@ def _add_accessibility(book: Any, figures: list[tuple[m.Figure, str]], cover: Co
         "text can be resized and restyled.",
         "Footnotes link to their notes and back.",
     ]
+    if kind == "book":
+        summary.append("Each article is a chapter in its own language, with its own title, byline and footnotes.")
     if figures:
         summary.append(
             "Figures have text alternatives and captions." if has_alt else "Figures are decorative and marked so."
         )
+    names = "byline" if kind == "article" else "editors"
     summary.append(
-        "The cover shows the title, byline and publication, also given as text on the title page."
+        f"The cover shows the title, {names} and publication, also given as text on the title page."
         if cover.generated
-        else "The cover image has a text alternative naming the article."
+        else f"The cover image has a text alternative naming the {kind}."
     )
     summary.append("No flashing, motion or sound hazards.")
     book.add_metadata(None, "meta", " ".join(summary), {"property": "schema:accessibilitySummary", _XML_LANG: "en"})
@@ -262,8 +465,8 @@ def _maker() -> ElementMaker:
     return ElementMaker(namespace=XHTML_NS, nsmap={None: XHTML_NS, "epub": OPS_NS})
 
 
-def _page(article: m.Article, title: str, body_type: str, body_class: str, *content: Any) -> Any:
-    """A small XHTML page in the article's language, linked to the stylesheet."""
+def _page(meta: m.Article, title: str, body_type: str, body_class: str, *content: Any) -> Any:
+    """A small XHTML page in the book's language, linked to the stylesheet."""
     E = _maker()
     root = E.html(
         E.head(
@@ -272,38 +475,89 @@ def _page(article: m.Article, title: str, body_type: str, body_class: str, *cont
             E.link(rel="stylesheet", type="text/css", href=f"../{_CSS_NAME}"),
         ),
         E.body({"class": body_class}, *content),
-        lang=article.lang,
+        lang=meta.lang,
     )
-    root.set(_XML_LANG, article.lang)
+    root.set(_XML_LANG, meta.lang)
     root[1].set(_EPUB_TYPE, body_type)
     return root
 
 
-def _cover_page(article: m.Article, labels: Labels, cover: CoverImage, src: str) -> Any:
+def _cover_page(meta: m.Article, labels: Labels, alt: str, src: str) -> Any:
     E = _maker()
-    img = E.img(src=src, alt=cover_alt_text(article, cover), role="doc-cover")
+    img = E.img(src=src, alt=alt, role="doc-cover")
     section = E.section({"class": "cover"}, img)
-    return _page(article, labels.cover, "cover", "cover-page", section)
+    return _page(meta, labels.cover, "cover", "cover-page", section)
 
 
-def _title_page(article: m.Article, labels: Labels) -> Any:
+def _title_page(meta: m.Article, labels: Labels, *, kicker: str, byline: str) -> Any:
+    """Kicker, title, subtitle, byline ("By …" or "Edited by …"), date and rights, in ``meta``'s language."""
     E = _maker()
     section = E.section({"class": "titlepage"})
     section.set(_EPUB_TYPE, "titlepage")
-    kicker = labels.opinion + (f" · {article.publication}" if article.publication else "")
-    section.append(E.p({"class": "kicker"}, kicker))
-    section.append(E.h1({"class": "title"}, article.title))
-    if article.subtitle:
-        section.append(E.p({"class": "dek"}, article.subtitle))
-    if article.authors:
-        names = join_names([a.name for a in article.authors], article.lang)
-        section.append(E.p({"class": "authors"}, f"{labels.by} {names}"))
-    if article.date is not None:
-        text = format_article_date(article.date, article.lang)
-        section.append(E.p({"class": "dateline"}, E.time(text, datetime=article.date.isoformat())))
-    if article.rights:
-        section.append(E.p({"class": "rights"}, article.rights))
-    return _page(article, labels.title_page, "frontmatter", "title-page", section)
+    if kicker:
+        section.append(E.p({"class": "kicker"}, kicker))
+    section.append(E.h1({"class": "title"}, meta.title))
+    if meta.subtitle:
+        section.append(E.p({"class": "dek"}, meta.subtitle))
+    if byline:
+        section.append(E.p({"class": "authors"}, byline))
+    if meta.date is not None:
+        text = format_article_date(meta.date, meta.lang)
+        section.append(E.p({"class": "dateline"}, E.time(text, datetime=meta.date.isoformat())))
+    if meta.rights:
+        section.append(E.p({"class": "rights"}, meta.rights))
+    return _page(meta, labels.title_page, "frontmatter", "title-page", section)
+
+
+def _part_page(meta: m.Article, labels: Labels, title: str, number: int) -> _Document:
+    """A part's title page, in the book's language."""
+    from ebooklib import epub
+
+    E = _maker()
+    section = E.section({"class": "part", "id": f"part-{number}"}, E.h1({"class": "part-title"}, title))
+    section.set(_EPUB_TYPE, "part")
+    root = _page(meta, title, "bodymatter", "part-page", section)
+    file_name = f"text/part-{number:02d}.xhtml"
+    link = epub.Link(file_name, title, f"toc-part-{number}")
+    return _Document(f"part-{number:02d}", file_name, root, link, meta.lang)
+
+
+def _chapter(
+    article: m.Article,
+    theme: Theme,
+    images: _Images,
+    *,
+    uid: str,
+    file_name: str,
+    id_prefix: str,
+    labels_lang: str | None = None,
+    book_dir: Path | None = None,
+) -> tuple[_Document, list[tuple[m.Figure, str]]]:
+    """One article as a content document in its own language, and the figures it kept.
+
+    :param labels_lang: the book's language, for a chapter of a collection (``None``: a lone article).
+    :param book_dir: the collection's manifest folder, trusted for figures besides the article's own.
+    """
+    rendered = render_article(
+        article,
+        theme,
+        target="epub",
+        image_src=images.resolver(article, book_dir),
+        stylesheets=[f"../{_CSS_NAME}"],
+        id_prefix=id_prefix,
+        labels_lang=labels_lang,
+    )
+    root = rendered.root
+    body = root.find(f"{{{XHTML_NS}}}body")
+    if body is not None:
+        body.set(_EPUB_TYPE, "bodymatter")
+    if labels_lang is not None:  # a chapter of a book
+        for element in root.iter(f"{{{XHTML_NS}}}article"):
+            element.set(_EPUB_TYPE, "chapter")
+    notes = _mark_notes(root, f"{id_prefix}{_NOTES_ID}")
+    toc = _article_toc(article.title, file_name, uid, rendered.headings, notes)
+    own = (file_name, *(f"{file_name}#{h.id}" for h in rendered.headings))
+    return _Document(uid, file_name, root, toc, article.lang, own), rendered.images
 
 
 def _document(uid: str, file_name: str, root: Any) -> Any:
@@ -313,16 +567,16 @@ def _document(uid: str, file_name: str, root: Any) -> Any:
     return epub.EpubItem(uid=uid, file_name=file_name, media_type="application/xhtml+xml", content=to_xhtml_bytes(root))
 
 
-def _mark_notes(root: Any) -> Heading | None:
+def _mark_notes(root: Any, notes_id: str) -> Heading | None:
     """Give the notes section an id, so the table of contents can point at it."""
     section = root.find(f".//{{{XHTML_NS}}}section[@class='footnotes']")
     if section is None:
         return None
     if not section.get("id"):
-        section.set("id", _NOTES_ID)
+        section.set("id", notes_id)
     heading = section.find(f"{{{XHTML_NS}}}h2")
     text = "".join(heading.itertext()).strip() if heading is not None else ""
-    return Heading(1, section.get("id"), text or _NOTES_ID)
+    return Heading(1, section.get("id"), text or notes_id)
 
 
 def _text_of(root: Any) -> str:
@@ -335,14 +589,14 @@ def _text_of(root: Any) -> str:
     )
 
 
-def _toc(article: m.Article, headings: list[Heading], notes: Heading | None) -> list[Any]:
-    """The article as the one top entry, its headings nested under it by level (never empty, so the NCX is valid)."""
+def _article_toc(title: str, file_name: str, uid: str, headings: list[Heading], notes: Heading | None) -> Any:
+    """The article's entry: a link to its document, its headings (and notes) nested under it by level."""
     from ebooklib import epub
 
     top: list[Any] = []
     stack: list[tuple[int, list[Any]]] = [(0, top)]
     for i, h in enumerate([*headings, *([notes] if notes else [])], start=1):
-        node: list[Any] = [epub.Link(f"{_ARTICLE}#{h.id}", h.text.strip() or f"§ {i}", f"toc-{h.id}"), []]
+        node: list[Any] = [epub.Link(f"{file_name}#{h.id}", h.text.strip() or f"§ {i}", f"toc-{h.id}"), []]
         while stack[-1][0] >= h.level:
             stack.pop()
         stack[-1][1].append(node)
@@ -351,8 +605,8 @@ def _toc(article: m.Article, headings: list[Heading], notes: Heading | None) -> 
     def convert(nodes: list[Any]) -> list[Any]:
         return [(link, convert(children)) if children else link for link, children in nodes]
 
-    article_link = epub.Link(_ARTICLE, article.title, "toc-article")
-    return [(article_link, convert(top))] if top else [article_link]
+    link = epub.Link(file_name, title, f"toc-{uid}")
+    return (link, convert(top)) if top else link
 
 
 # --------------------------------------------------------------------------- fonts
@@ -450,16 +704,26 @@ def _zip_time(when: dt.datetime) -> tuple[int, int, int, int, int, int]:
     return (when.year, when.month, when.day, when.hour, when.minute, when.second)
 
 
-def _hide_landmarks(data: bytes) -> bytes:
-    """Mark the landmarks ``nav`` hidden: it is for reading systems, and its heading is not localised."""
+def _finish_nav(data: bytes, nav_langs: Mapping[str, str]) -> bytes:
+    """Mark the landmarks ``nav`` hidden (it is for reading systems, and its heading is not localised),
+    and give each table-of-contents entry taken from a chapter in another language than the book's that language.
+
+    :param nav_langs: entry target (relative to the book folder) → its language, for those that differ.
+    """
     root = etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True))
     for nav in root.iter(f"{{{XHTML_NS}}}nav"):
         if nav.get(_EPUB_TYPE) == "landmarks":
             nav.set("hidden", "hidden")
+        elif nav.get(_EPUB_TYPE) == "toc" and nav_langs:
+            for link in nav.iter(f"{{{XHTML_NS}}}a"):
+                lang = nav_langs.get(link.get("href") or "")
+                if lang:
+                    link.set("lang", lang)
+                    link.set(_XML_LANG, lang)
     return bytes(etree.tostring(root, xml_declaration=True, encoding="utf-8", doctype="<!DOCTYPE html>"))
 
 
-def _reproducible_zip(data: bytes, when: dt.datetime) -> bytes:
+def _reproducible_zip(data: bytes, when: dt.datetime, *, nav_langs: Mapping[str, str] | None = None) -> bytes:
     """Write ebooklib's archive again: fixed order, fixed dates, ``mimetype`` first and stored."""
     with zipfile.ZipFile(io.BytesIO(data)) as src:
         entries = {info.filename: src.read(info) for info in src.infolist()}
@@ -467,7 +731,7 @@ def _reproducible_zip(data: bytes, when: dt.datetime) -> bytes:
         raise ExportError("epub: ebooklib wrote no mimetype entry")
     nav_name = f"{_FOLDER}/{_NAV}"
     if nav_name in entries:
-        entries[nav_name] = _hide_landmarks(entries[nav_name])
+        entries[nav_name] = _finish_nav(entries[nav_name], nav_langs or {})
     first = ["mimetype", "META-INF/container.xml", f"{_FOLDER}/content.opf"]
     order = [n for n in first if n in entries] + sorted(n for n in entries if n not in first)
     stamp = _zip_time(when)

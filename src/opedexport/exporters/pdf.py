@@ -17,6 +17,13 @@ The output is reproducible: the dates written are
 the article's date) and the file identifier is derived from the article, so
 the same input and environment give the same bytes.
 
+A :class:`~opedexport.collection.Collection` becomes one book
+(:meth:`PdfExporter.export_collection`): the theme's ``collection.html.j2``
+gives the title page, the contents (page numbers by ``target-counter``) and
+the part title pages, and each article, rendered as alone, becomes a chapter
+with its own language, footnote numbers and running header (the rules are in
+``_collection.print.css.j2``, part of the print stylesheet).
+
 Parsed stylesheets are cached per CSS text and one WeasyPrint
 ``FontConfiguration`` serves every document of the process, so the second
 PDF a process makes does not load the fonts again. Because that font
@@ -34,7 +41,7 @@ import logging
 import re
 import threading
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
@@ -43,13 +50,15 @@ from lxml import etree
 
 from .. import __version__
 from .. import model as m
+from ..collection import Collection
 from ..errors import ExportError, ResourceRefusedWarning
 from ..fetch import Fetcher, Refused
+from ..i18n import format_article_date, join_names, labels_for
 from ..theme import Theme, themes_dir
-from ._html import XHTML_NS, css_for, render_article, to_html_string
+from ._html import XHTML_NS, ImageSrc, css_for, environment, render_article, to_html_string
 from .base import Exporter, Option, build_datetime
 
-__all__ = ["PDF_VARIANTS", "PdfExporter", "subsetter_available"]
+__all__ = ["PDF_VARIANTS", "PdfExporter", "book_tree", "subsetter_available"]
 
 _LOG = logging.getLogger("opedexport")
 
@@ -279,15 +288,20 @@ def _wrap_initial(el: Any) -> bool:
 def _prepare_tree(root: Any, article: m.Article, theme: Theme) -> None:
     """Adjust the shared HTML for print: metadata, list numbers WeasyPrint does not read, the drop cap."""
     _set_meta(root, article)
+    _prepare_body(root, theme)
+
+
+def _prepare_body(root: Any, theme: Theme) -> None:
+    """List numbers WeasyPrint does not read, and the drop cap of every article body under ``root``."""
     # WeasyPrint ignores <ol start>: say it with the list-item counter.
     for ol in root.iter(f"{_NS}ol"):
         start = ol.get("start", "")
         if start.isdigit():
             ol.set("style", f"counter-reset: list-item {int(start) - 1}")
     if theme.layout.drop_cap:
-        body = root.find(f".//{_NS}div[@class='article-body']")
-        if body is not None and len(body) and body[0].tag == f"{_NS}p" and not (body.text or "").strip():
-            _wrap_initial(body[0])
+        for body in root.iterfind(f".//{_NS}div[@class='article-body']"):
+            if len(body) and body[0].tag == f"{_NS}p" and not (body.text or "").strip():
+                _wrap_initial(body[0])
 
 
 # --------------------------------------------------------------------------- the exporter
@@ -303,6 +317,7 @@ class PdfExporter(Exporter):
     media_type: ClassVar[str] = "application/pdf"
     description: ClassVar[str] = "print-ready PDF (WeasyPrint): footnotes on their page, outline, PDF/A-3b or PDF/UA-1"
     requires: ClassVar[tuple[str, ...]] = ("weasyprint",)
+    supports_collections: ClassVar[bool] = True
     options: ClassVar[Mapping[str, Option]] = {
         "pdf_variant": Option(
             None,
@@ -318,47 +333,200 @@ class PdfExporter(Exporter):
         :raises ExportError: when WeasyPrint cannot produce the document.
         """
         opts = self.resolve_options(options)
-        import weasyprint
-
         _check_subsetter()
-        allow_hosts = opts["allow_hosts"] or ()
-        if isinstance(allow_hosts, str):
-            allow_hosts = (allow_hosts,)
         base_dir = article.base_dir
-        fetcher = _RecordingFetcher([base_dir, *theme.template_dirs, themes_dir()], allow_hosts=allow_hosts)
-
-        def image_src(figure: m.Figure) -> str | None:
-            url = fetcher.to_url(figure.src, base_dir)
-            try:
-                data, mime = fetcher.fetch(url)
-            except Refused:
-                return None
-            if not _is_image(data, mime):
-                fetcher.refuse(url, "not an image that can be read")
-                return None
-            return url
-
+        fetcher = _RecordingFetcher([base_dir, *theme.template_dirs, themes_dir()], allow_hosts=_allow_hosts(opts))
         try:
-            rendered = render_article(article, theme, target="pdf", image_src=image_src)
+            rendered = render_article(article, theme, target="pdf", image_src=_image_src(fetcher, base_dir))
             _prepare_tree(rendered.root, article, theme)
-            html_text = to_html_string(rendered.root)
-            with _LOCK:
-                stylesheet = _stylesheet(css_for(theme, "print"), theme, fetcher)
-                html = weasyprint.HTML(
-                    string=html_text,
-                    base_url=base_dir.resolve().as_uri() + "/" if base_dir is not None else None,
-                    url_fetcher=_url_fetcher(fetcher),
-                )
-                data = html.write_pdf(
-                    stylesheets=[stylesheet],
-                    font_config=_font_config(),
-                    pdf_variant=opts["pdf_variant"],
-                    pdf_identifier=_identifier(article),
-                )
+            return _write_pdf(to_html_string(rendered.root), base_dir, fetcher, theme, opts, _identifier(article))
         except (OSError, ValueError, TypeError, AssertionError) as exc:
             raise ExportError(f"pdf: WeasyPrint could not render the article: {exc}") from exc
         finally:
             fetcher.flush_warnings()
-        if not isinstance(data, bytes):  # pragma: no cover - write_pdf without a target returns bytes
-            raise ExportError("pdf: WeasyPrint returned no data")
-        return data
+
+    def export_collection(self, collection: Collection, theme: Theme, **options: Any) -> bytes:
+        """Render ``collection`` as one book: a title page, the contents with page numbers, a title page
+        per part, then each article as a chapter (see :func:`book_tree`).
+
+        Figures resolve against each article's own folder; files are read under the manifest's folder,
+        every article's folder and the themes' folders only.
+
+        :param options: ``pdf_variant`` and ``allow_hosts`` (see :attr:`options`).
+        :raises ExportError: when WeasyPrint cannot produce the document.
+        """
+        opts = self.resolve_options(options)
+        _check_subsetter()
+        article_dirs = sorted({a.base_dir for a in collection.articles if a.base_dir is not None})
+        fetcher = _RecordingFetcher(
+            [collection.base_dir, *article_dirs, *theme.template_dirs, themes_dir()], allow_hosts=_allow_hosts(opts)
+        )
+        try:
+            root = book_tree(collection, theme, lambda article: _image_src(fetcher, article.base_dir))
+            html_text = to_html_string(root)
+            return _write_pdf(html_text, collection.base_dir, fetcher, theme, opts, _book_identifier(collection))
+        except (OSError, ValueError, TypeError, AssertionError) as exc:
+            raise ExportError(f"pdf: WeasyPrint could not render the book: {exc}") from exc
+        finally:
+            fetcher.flush_warnings()
+
+
+def _allow_hosts(opts: Mapping[str, Any]) -> tuple[str, ...]:
+    allow_hosts = opts["allow_hosts"] or ()
+    return (allow_hosts,) if isinstance(allow_hosts, str) else tuple(allow_hosts)
+
+
+def _image_src(fetcher: _RecordingFetcher, base_dir: Path | None) -> ImageSrc:
+    """The figure → ``src`` function for an article in ``base_dir``: the file URL if it is a readable image."""
+
+    def image_src(figure: m.Figure) -> str | None:
+        url = fetcher.to_url(figure.src, base_dir)
+        try:
+            data, mime = fetcher.fetch(url)
+        except Refused:
+            return None
+        if not _is_image(data, mime):
+            fetcher.refuse(url, "not an image that can be read")
+            return None
+        return url
+
+    return image_src
+
+
+def _write_pdf(
+    html_text: str,
+    base_dir: Path | None,
+    fetcher: _RecordingFetcher,
+    theme: Theme,
+    opts: Mapping[str, Any],
+    identifier: bytes,
+) -> bytes:
+    """Lay out ``html_text`` with the theme's print stylesheet and return the PDF's bytes."""
+    import weasyprint
+
+    with _LOCK:
+        stylesheet = _stylesheet(css_for(theme, "print"), theme, fetcher)
+        html = weasyprint.HTML(
+            string=html_text,
+            base_url=base_dir.resolve().as_uri() + "/" if base_dir is not None else None,
+            url_fetcher=_url_fetcher(fetcher),
+        )
+        data = html.write_pdf(
+            stylesheets=[stylesheet],
+            font_config=_font_config(),
+            pdf_variant=opts["pdf_variant"],
+            pdf_identifier=identifier,
+        )
+    if not isinstance(data, bytes):  # pragma: no cover - write_pdf without a target returns bytes
+        raise ExportError("pdf: WeasyPrint returned no data")
+    return data
+
+
+# --------------------------------------------------------------------------- books
+
+
+_CHAPTER_MARK = "opedexport-chapter"
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_TEMPLATE_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+
+
+def _roman(n: int) -> str:
+    """``n`` (1-3999) in Roman numerals, for part numbers."""
+    out = []
+    for value, letters in (
+        (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+        (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+    ):  # fmt: skip
+        count, n = divmod(n, value)
+        out.append(letters * count)
+    return "".join(out)
+
+
+def _book_identifier(collection: Collection) -> bytes:
+    """The permanent half of the book's ``/ID``: a digest of its title, language and articles."""
+    parts = [collection.title, collection.lang, *(_identifier(a).decode("ascii") for a in collection.articles)]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32].encode("ascii")
+
+
+def book_tree(collection: Collection, theme: Theme, image_src_for: Callable[[m.Article], ImageSrc]) -> Any:
+    """The whole book as one XHTML tree, ready for :func:`~._html.to_html_string` and WeasyPrint.
+
+    The front matter (title page, contents, part title pages) comes from the theme's
+    ``collection.html.j2`` in the book's language. Each article is rendered with ``article.html.j2``
+    (labels in the book's language, ids prefixed ``aN-``) and its ``<article>`` becomes chapter N:
+    ``<article class="oped chapter" id="aN" lang="…">``, keeping the article's own language. The print
+    stylesheet starts every chapter on a new page, restarts footnote numbers in it, and sets its title
+    as the running header and as a bookmark under its part.
+
+    :param image_src_for: gives the figure → ``src`` function of each article.
+    """
+    labels = labels_for(collection.lang)
+    has_parts = any(part.title for part in collection.parts)
+    parts: list[dict[str, Any]] = []
+    chapters: dict[int, Any] = {}
+    numbered = 0
+    for part in collection.parts:
+        entry: dict[str, Any] = {"title": part.title, "chapters": [], "id": "", "numeral": ""}
+        if part.title:
+            numbered += 1
+            entry.update(id=f"part-{numbered}", numeral=_roman(numbered))
+        parts.append(entry)
+    part_of = {id(part): entry for part, entry in zip(collection.parts, parts, strict=True)}
+    for n, part, article in collection.numbered():
+        rendered = render_article(
+            article,
+            theme,
+            target="pdf",
+            image_src=image_src_for(article),
+            id_prefix=f"a{n}-",
+            labels_lang=collection.lang,
+        )
+        chapter = rendered.root.find(f"{_NS}body/{_NS}article")
+        if chapter is None:
+            raise ExportError("article.html.j2 must put the article in <body><article>")
+        for hidden in chapter.iterfind(f".//{_NS}p[@class='running-source']"):
+            hidden.getparent().remove(hidden)
+        chapter.set("id", f"a{n}")
+        chapter.set("class", f"{chapter.get('class', '')} chapter".strip())
+        chapter.set("lang", article.lang)
+        chapter.set(_XML_LANG, article.lang)
+        chapters[n] = chapter
+        part_of[id(part)]["chapters"].append(
+            {
+                "n": n,
+                "id": f"a{n}",
+                "title": article.title,
+                "lang": article.lang,
+                "author_names": join_names([a.name for a in article.authors], collection.lang),
+            }
+        )
+    authors = [a.name for a in collection.editors]
+    authors += [a.name for a in collection.all_authors() if a.name not in authors]
+    keywords = list(dict.fromkeys(tag for article in collection.articles for tag in article.tags))
+    text = (
+        environment(theme)
+        .get_template("collection.html.j2")
+        .render(
+            collection=collection,
+            theme=theme,
+            target="pdf",
+            lang=collection.lang,
+            labels=labels,
+            date_text=format_article_date(collection.date, collection.lang) if collection.date else "",
+            date_iso=collection.date.isoformat() if collection.date else "",
+            author_names_all=authors,
+            keywords=keywords,
+            has_parts=has_parts,
+            parts=parts,
+            chapter_mark=_CHAPTER_MARK,
+        )
+    )
+    root = etree.fromstring(text.encode("utf-8"), parser=_TEMPLATE_PARSER)
+    for n, chapter in chapters.items():
+        mark = root.find(f".//{_NS}div[@id='{_CHAPTER_MARK}-{n}']")
+        if mark is None:
+            raise ExportError(f'collection.html.j2 must contain <div id="{_CHAPTER_MARK}-N"/> for every chapter')
+        mark.getparent().replace(mark, chapter)
+    _set_meta(root, collection.as_article())
+    _prepare_body(root, theme)
+    return root
