@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import io
 import mimetypes
+import os
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -22,7 +23,7 @@ from pathlib import Path
 
 from .errors import ResourceRefusedWarning
 
-__all__ = ["DEFAULT_MAX_RESOURCE_BYTES", "Fetcher", "Refused"]
+__all__ = ["DEFAULT_MAX_PIXELS", "DEFAULT_MAX_RESOURCE_BYTES", "Fetcher", "Refused"]
 
 #: A single resource larger than this is refused.
 DEFAULT_MAX_RESOURCE_BYTES = 50 * 1024 * 1024
@@ -44,9 +45,12 @@ class Fetcher:
 
     :param roots: folders whose files may be read (resolved; symlinks pointing out are refused).
     :param allow_hosts: host names whose http(s) URLs may be fetched; empty means none.
-    :param max_bytes: the largest resource accepted.
+    :param max_bytes: the largest resource accepted; ``None`` means :data:`DEFAULT_MAX_RESOURCE_BYTES`.
     :param timeout: seconds before a network fetch is abandoned.
-    :param max_pixels: the largest raster image accepted, in pixels.
+    :param max_pixels: the largest raster image accepted, in pixels; ``None`` means :data:`DEFAULT_MAX_PIXELS`.
+
+    The defaults are read when the fetcher is made, so setting ``opedexport.fetch.DEFAULT_MAX_PIXELS``
+    (or ``DEFAULT_MAX_RESOURCE_BYTES``) changes the limit for every export that follows.
     """
 
     def __init__(
@@ -54,30 +58,35 @@ class Fetcher:
         roots: Iterable[Path | None],
         *,
         allow_hosts: Iterable[str] = (),
-        max_bytes: int = DEFAULT_MAX_RESOURCE_BYTES,
+        max_bytes: int | None = None,
         timeout: float = 10.0,
-        max_pixels: int = DEFAULT_MAX_PIXELS,
+        max_pixels: int | None = None,
     ):
         self.roots = tuple(Path(r).resolve() for r in roots if r is not None)
         self.allow_hosts = frozenset(h.lower() for h in allow_hosts)
-        self.max_bytes = max_bytes
+        self.max_bytes = DEFAULT_MAX_RESOURCE_BYTES if max_bytes is None else max_bytes
         self.timeout = timeout
-        self.max_pixels = max_pixels
+        self.max_pixels = DEFAULT_MAX_PIXELS if max_pixels is None else max_pixels
         self.refused: list[str] = []
 
     # ------------------------------------------------------------------ public
 
     def to_url(self, ref: str, base: Path | None) -> str:
-        """Make ``ref`` (a relative path, an absolute path or a URL) absolute against the folder ``base``."""
+        """Make ``ref`` (a relative path, an absolute path or a URL) absolute against the folder ``base``.
+
+        ``..`` is resolved but symbolic links are not followed, so that a refusal names the file the
+        article refers to (:meth:`fetch` follows the links before it decides). A network-path reference
+        without a scheme (``//host/x.png``) is returned as it is, to be refused as such.
+        """
         parsed = urllib.parse.urlsplit(ref)
-        if parsed.scheme and len(parsed.scheme) > 1:
+        if (parsed.scheme and len(parsed.scheme) > 1) or parsed.netloc:
             return ref
         path = Path(urllib.parse.unquote(parsed.path))
         if not path.is_absolute():
             if base is None:
                 return ref
-            path = base / path
-        return path.resolve().as_uri()
+            path = base.absolute() / path
+        return Path(os.path.normpath(path)).as_uri()
 
     def fetch(self, url: str) -> tuple[bytes, str]:
         """Return ``(data, media type)`` for ``url``.

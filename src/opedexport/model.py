@@ -18,8 +18,10 @@ its text alone.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import re
 import unicodedata
+import urllib.parse
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields, replace
@@ -50,8 +52,10 @@ __all__ = [
     "Text",
     "clean_text",
     "iter_nodes",
+    "link_url",
     "notes_in_order",
     "plain_text",
+    "web_url",
 ]
 
 # C0 controls but tab and newline, CR (normalised away by readers), C1 controls,
@@ -59,6 +63,10 @@ __all__ = [
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _SAFE_URL = re.compile(r"^(?:https?:|mailto:|tel:|#|/|\./|\.\./|[^:/?#]+(?:[/?#]|$))", re.IGNORECASE)
 _LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
+#: What a URL may hold unencoded besides ASCII letters and digits (WHATWG's URL code points), and ``%``.
+_URL_SAFE = "!$&'()*+,-./:;=?@_~%"
+_LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+_HOST = re.compile(r"^[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.?$")
 
 
 def clean_text(value: str, where: str) -> str:
@@ -77,6 +85,68 @@ def clean_text(value: str, where: str) -> str:
         )
         value = _XML_ILLEGAL.sub("", value)
     return unicodedata.normalize("NFC", value)
+
+
+def web_url(url: str) -> str:
+    """``url`` as a valid absolute ``http(s):``, ``mailto:`` or ``tel:`` URL, or ``""`` when it cannot be one.
+
+    Characters a URL may not hold (spaces, quotes, ``|``, ``{`` …, and anything not ASCII) are
+    percent-encoded, a lone ``%`` becomes ``%25``, an international host name is IDNA-encoded and any
+    user name or password in it is left out. A URL without a host, with a host that is no host name or
+    IP address, or with a port out of range gives ``""``. Applying it twice changes nothing.
+    """
+
+    def encode(text: str) -> str:
+        return urllib.parse.quote(_LONE_PERCENT.sub("%25", text), safe=_URL_SAFE)
+
+    url = url.strip()
+    try:
+        parts = urllib.parse.urlsplit(url)
+        scheme = parts.scheme.lower()
+        if scheme in ("mailto", "tel"):
+            rest = url[len(scheme) + 1 :]
+            return f"{scheme}:{encode(rest)}" if rest.strip() else ""
+        if scheme not in ("http", "https"):
+            return ""
+        host = parts.hostname or ""
+        port = parts.port
+    except ValueError:  # a malformed IPv6 address or port
+        return ""
+    if ":" in host:
+        try:
+            host = f"[{ipaddress.IPv6Address(host).compressed}]"
+        except ValueError:
+            return ""
+    else:
+        try:
+            host = host.encode("idna").decode("ascii").lower()
+        except UnicodeError:
+            return ""
+        if not _HOST.match(host):
+            return ""
+    netloc = host if port is None else f"{host}:{port}"
+    return urllib.parse.urlunsplit((scheme, netloc, encode(parts.path), encode(parts.query), encode(parts.fragment)))
+
+
+def link_url(url: str, base: str = "") -> str:
+    """The target to write for a link to ``url`` in a file that stands alone, or ``""`` for the text alone.
+
+    A PDF, an EPUB or a DOCX has nothing a relative or fragment-only target (``other.html``, ``#part``)
+    could point at, so such a target is resolved against ``base`` (the article's canonical URL) when
+    there is one and dropped otherwise: left as it is, WeasyPrint would make it a ``file:`` URL into
+    the folder the PDF was made in, EPUBCheck would call it a broken reference, and Word would open a
+    file next to the document. The result is a valid URL (see :func:`web_url`) or ``""``.
+    """
+    if not url:
+        return ""
+    try:
+        if urllib.parse.urlsplit(url).scheme.lower() not in ("http", "https", "mailto", "tel"):
+            if not base:
+                return ""
+            url = urllib.parse.urljoin(base, url)
+    except ValueError:  # a malformed IPv6 address
+        return ""
+    return web_url(url)
 
 
 def _clean_fields(node: object, *names: str) -> None:
@@ -357,13 +427,18 @@ class Author:
     bio: str = ""
     """A short biography for the end of the article; ``""`` means none."""
     url: str = ""
-    """A home page; ``""`` means none."""
+    """A home page; ``""`` means none. An unsafe scheme is dropped with a warning, as for :class:`Link`."""
 
     def __post_init__(self) -> None:
         _clean_fields(self, "name", "affiliation", "bio", "url")
         object.__setattr__(self, "name", " ".join(self.name.split()))
         if not self.name:
             raise ModelError("Author.name must not be empty")
+        url = self.url.strip()
+        if url and not _SAFE_URL.match(url):
+            warnings.warn(TextNormalisedWarning(f"Author.url: dropped unsafe link target {url[:60]!r}"), stacklevel=3)
+            url = ""
+        object.__setattr__(self, "url", url)
 
 
 @dataclass(frozen=True, slots=True)
@@ -393,7 +468,9 @@ class Article:
     summary: str = ""
     """A one-paragraph summary for metadata; ``""`` means none (the dek is used instead)."""
     source_url: str = ""
-    """The canonical URL of the published article; ``""`` means none."""
+    """The canonical URL of the published article; ``""`` means none. Exporters print it as a link and
+    resolve the article's relative links against it, so it is kept as a valid absolute http(s) URL
+    (see :func:`web_url`); anything else (``javascript:``, a relative path …) is dropped with a warning."""
     rights: str = ""
     """Copyright or licence statement; ``""`` means none."""
     disclosure: str = ""
@@ -410,6 +487,15 @@ class Article:
         object.__setattr__(self, "title", " ".join(self.title.split()))
         if not self.title:
             raise ModelError("Article.title must not be empty")
+        if self.source_url.strip():
+            url = web_url(self.source_url)
+            if not url.startswith(("http://", "https://")):
+                shown = self.source_url.strip()[:60]
+                warnings.warn(
+                    TextNormalisedWarning(f"Article.source_url: dropped {shown!r}, not an absolute http(s) URL"),
+                    stacklevel=3,
+                )
+            object.__setattr__(self, "source_url", url)
         if not _LANG_TAG.match(self.lang):
             raise ModelError(f"Article.lang must be a BCP 47 tag such as 'id' or 'en', got {self.lang!r}")
         if self.date is not None and (not isinstance(self.date, dt.date) or isinstance(self.date, dt.datetime)):

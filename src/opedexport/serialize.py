@@ -155,6 +155,8 @@ def article_from_json(text: str, *, path: str | Path | None = None) -> Article:
         raise InputError(f"invalid JSON: {exc.msg} (column {exc.colno})", path=path, line=exc.lineno) from None
     except RecursionError:
         raise InputError("invalid JSON: nested too deeply", path=path) from None
+    except ValueError as exc:  # a number too long to convert (Python's limit on integer digits)
+        raise InputError(f"invalid JSON: {str(exc).split(';')[0]}", path=path) from None
     return article_from_dict(data, path=path)
 
 

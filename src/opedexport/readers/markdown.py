@@ -218,18 +218,24 @@ def _split_front_matter(text: str, label: str | Path) -> tuple[dict[Any, Any], d
     front = "\n".join(lines[1:end])
     if len(front.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
         raise LimitError(f"front matter is over the limit of {MAX_FRONT_MATTER_BYTES} bytes", path=label, line=1)
-    loader = _FrontMatterLoader(front)
+    loader: _FrontMatterLoader | None = None
     try:
+        loader = _FrontMatterLoader(front)  # checks every character first: NUL, C0 controls …
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 2 if mark is not None else None
         raise InputError(f"front matter: {exc.problem or exc.context}", path=label, line=line) from None
-    except (yaml.YAMLError, ValueError) as exc:  # characters YAML refuses, impossible dates
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses
+        line = front[: exc.position].count("\n") + 2
+        what = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        raise InputError(f"front matter: the character {what} is not allowed", path=label, line=line) from None
+    except (yaml.YAMLError, ValueError) as exc:  # impossible dates
         raise InputError(f"front matter: {exc}", path=label) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if data is None:
         data = {}
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
