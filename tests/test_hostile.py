@@ -745,14 +745,6 @@ def test_libreoffice_opens_every_document(run: Run, tmp_path: Path) -> None:
         assert CORPUS[name].text[0][:40] in text, name
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=LimitError,
-    reason="PDF: WeasyPrint's line breaking takes time growing with the cube of the length of an unbreakable run "
-    "with hyphenation points (a 2000-letter word: about a minute; 5000: past the 300 s default limit). "
-    "exporters/pdf.py should break such runs (for example a zero-width space every few dozen letters, or "
-    "hyphens: manual on them) before WeasyPrint lays them out.",
-)
 def test_a_long_hyphenatable_word_does_not_stall_the_pdf(tmp_path: Path) -> None:
     article = opedexport.read(HOSTILE / "long-hyphenatable-word.md")
     data = opedexport.export(article, "pdf", time_limit=2)
@@ -913,15 +905,6 @@ def test_time_limit_through_the_command_line(tmp_path: Path, capsys: pytest.Capt
     assert not (tmp_path / "o").exists() or list((tmp_path / "o").iterdir()) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="limits.time_limit raises LimitError (an Exception) from a signal handler wherever the clock runs out: "
-    "code that guards an optional import or a fetch with `except Exception` swallows it (WeasyPrint does, for "
-    "fonts and URLs) so the export runs on unbounded, and an import cut short leaves a half-made module behind "
-    "(a fresh process given --time-limit 0.3 then fails every later PDF with \"module 'weasyprint.html' has no "
-    "attribute 'handle_element'\"). Fix in limits.py: raise a BaseException subclass in the handler and turn "
-    "it into LimitError when leaving the block, re-arm the timer until it is, and defer while an import runs.",
-)
 def test_time_limit_is_neither_swallowed_nor_cuts_an_import_short(tmp_path: Path) -> None:
     package = tmp_path / "opedexport_slow_optional"
     package.mkdir()

@@ -168,17 +168,7 @@ def test_same_bytes_in_two_processes_without_it_from_the_article_date(fmt: str, 
 @pytest.mark.parametrize(
     "fmt",
     [
-        pytest.param(
-            "pdf",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="PDF: WeasyPrint names each image XObject after a digest of its URL, a file: URL into the "
-                "article's folder, and the second half of /ID is a digest of the content, so the same article "
-                "built in another folder gives other bytes. exporters/pdf.py could hand WeasyPrint images "
-                "under names that do not depend on where the article lies (a data: URL, or a digest of the "
-                "image's bytes).",
-            ),
-        ),
+        "pdf",
         "epub",
         "docx",
     ],

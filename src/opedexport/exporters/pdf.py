@@ -104,6 +104,16 @@ class _RecordingFetcher(Fetcher):
             self._read[url] = hit
         return hit
 
+    def by_content(self, data: bytes, mime: str) -> str:
+        """A URL for ``data`` named after its digest, which :meth:`fetch` serves from memory.
+
+        WeasyPrint names image objects after their URL; a name that does not depend on the
+        folder the article lies in keeps the PDF's bytes the same wherever it is built.
+        """
+        url = f"opedexport-image:{hashlib.sha256(data).hexdigest()[:32]}"
+        self._read[url] = (data, mime)
+        return url
+
     def flush_warnings(self, stacklevel: int = 3) -> None:
         """Emit one :class:`ResourceRefusedWarning` per distinct refusal recorded so far."""
         pending, self.pending = self.pending, []
@@ -291,8 +301,35 @@ def _prepare_tree(root: Any, article: m.Article, theme: Theme) -> None:
     _prepare_body(root, theme)
 
 
+#: A run of this many characters without a break opportunity gets one every :data:`_RUN_STEP` characters.
+_LONG_RUN = re.compile(r"[^\s\u200b]{48,}")
+_RUN_STEP = 24
+
+
+def _break_long_runs(root: Any) -> None:
+    """Give very long unbroken runs (a pasted hash, a URL, a hostile 5,000-letter word) a zero-width
+    space every few dozen characters: WeasyPrint's line breaking takes time growing with the cube of
+    such a run's length once it is hyphenatable. Ordinary words are never touched.
+    """
+
+    def split(text: str | None) -> str | None:
+        if not text or len(text) < 48:
+            return text
+        return _LONG_RUN.sub(
+            lambda mt: "\u200b".join(mt[0][i : i + _RUN_STEP] for i in range(0, len(mt[0]), _RUN_STEP)), text
+        )
+
+    for el in root.iter():
+        if isinstance(el.tag, str):
+            el.text = split(el.text)
+            el.tail = split(el.tail)
+
+
 def _prepare_body(root: Any, theme: Theme) -> None:
-    """List numbers WeasyPrint does not read, and the drop cap of every article body under ``root``."""
+    """List numbers WeasyPrint does not read, breaks in very long runs, and the drop cap of every
+    article body under ``root``.
+    """
+    _break_long_runs(root)
     # WeasyPrint ignores <ol start>: say it with the list-item counter.
     for ol in root.iter(f"{_NS}ol"):
         start = ol.get("start", "")
@@ -388,7 +425,7 @@ def _image_src(fetcher: _RecordingFetcher, base_dir: Path | None) -> ImageSrc:
         if not _is_image(data, mime):
             fetcher.refuse(url, "not an image that can be read")
             return None
-        return url
+        return fetcher.by_content(data, mime)
 
     return image_src
 
