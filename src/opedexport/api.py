@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -116,29 +116,15 @@ def export(
     :returns: the bytes when ``target`` is a format name, else the path written.
     :raises ExportError: when the exporter fails; the target is then left as it was.
     """
-    theme_obj = load_theme(theme)
-    as_bytes = isinstance(target, str) and "/" not in target and "." not in target and format is None
-    if as_bytes:
-        exporter_cls = registry.exporter(str(target))
-    elif format is not None:
-        exporter_cls = registry.exporter(format)
-    else:
-        exporter_cls = registry.exporter_for_suffix(Path(target).suffix)
-    exporter = _exporter(exporter_cls)
-    resolved = exporter.resolve_options(options)
-    try:
-        with limits.time_limit(time_limit, what=f"the {exporter_cls.name} export", path=article.source_path):
-            data = exporter.export(article, theme_obj, **resolved)
-    except OpedexportError:
-        raise
-    except Exception as exc:  # an exporter bug or a library failure: say which file, keep the cause
-        where = article.source_path or "<article>"
-        raise ExportError(f"{exporter_cls.name} export failed: {type(exc).__name__}: {exc}", path=where) from exc
-    if as_bytes:
-        return bytes(data)
-    path = Path(target)
-    write_atomic(path, data)
-    return path
+    return _export(
+        lambda exporter, theme_obj, opts: exporter.export(article, theme_obj, **opts),
+        article.source_path or "<article>",
+        target,
+        load_theme(theme),
+        format,
+        time_limit,
+        options,
+    )
 
 
 def export_collection(
@@ -156,7 +142,27 @@ def export_collection(
     """
     if theme is None:
         theme = collection.theme or "default"
-    theme_obj = load_theme(theme)
+    return _export(
+        lambda exporter, theme_obj, opts: exporter.export_collection(collection, theme_obj, **opts),
+        collection.source_path or "<collection>",
+        target,
+        load_theme(theme),
+        format,
+        time_limit,
+        options,
+    )
+
+
+def _export(
+    render: Callable[[Any, Theme, dict[str, Any]], bytes],
+    where: str | Path,
+    target: str | os.PathLike[str],
+    theme: Theme,
+    format: str | None,
+    time_limit: float | None,
+    options: Mapping[str, Any],
+) -> bytes | Path:
+    """Pick the exporter for ``target``/``format``, render within the time limit, write atomically."""
     as_bytes = isinstance(target, str) and "/" not in target and "." not in target and format is None
     if as_bytes:
         exporter_cls = registry.exporter(str(target))
@@ -166,13 +172,12 @@ def export_collection(
         exporter_cls = registry.exporter_for_suffix(Path(target).suffix)
     exporter = _exporter(exporter_cls)
     resolved = exporter.resolve_options(options)
-    where = collection.source_path or "<collection>"
     try:
         with limits.time_limit(time_limit, what=f"the {exporter_cls.name} export", path=where):
-            data = exporter.export_collection(collection, theme_obj, **resolved)
+            data = render(exporter, theme, resolved)
     except OpedexportError:
         raise
-    except Exception as exc:
+    except Exception as exc:  # an exporter bug or a library failure: say which file, keep the cause
         raise ExportError(f"{exporter_cls.name} export failed: {type(exc).__name__}: {exc}", path=where) from exc
     if as_bytes:
         return bytes(data)
