@@ -80,8 +80,6 @@ class Outcome:
     for ``reason`` (a regex) is required from each of ``formats`` and allowed from the others; no other."""
     text: tuple[str, ...] = ()
     """Text the EPUB and the DOCX must hold (white space collapsed)."""
-    slow_pdf: bool = False
-    """The PDF is left to :func:`test_a_long_hyphenatable_word_does_not_stall_the_pdf`."""
 
 
 def _refused(resource: str, reason: str, formats: frozenset[str] = ALL) -> tuple[str, str, frozenset[str]]:
@@ -154,7 +152,7 @@ CORPUS: dict[str, Outcome] = {
     "empty.md": Outcome(error="the input is empty"),
     "whitespace.txt": Outcome(error="the input is empty"),
     "long-word.md": Outcome(text=("x" * 5000, "1234567890" * 300, "Normal text after.")),
-    "long-hyphenatable-word.md": Outcome(text=("supercalifragilisticexpialidocious" * 5,), slow_pdf=True),
+    "long-hyphenatable-word.md": Outcome(text=("supercalifragilisticexpialidocious" * 5,)),
     "arabic.md": Outcome(
         text=("مستقبل الديمقراطية في العالم العربي", "هذه فقرة باللغة العربية", "حاشية باللغة العربية")
     ),
@@ -405,8 +403,6 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
             sources[name] = article.replace(source_path=root / "model" / f"{name}.md")
         for name, article in sources.items():
             for fmt in FORMATS:
-                if fmt == "pdf" and CORPUS.get(name, Outcome()).slow_pdf:
-                    continue
                 target = out / f"{name.replace('.', '-')}.{fmt}"
                 with warnings.catch_warnings(record=True) as caught:
                     warnings.simplefilter("always")
@@ -472,7 +468,7 @@ def test_refused_resources_are_named_and_the_export_goes_on(run: Run, name: str)
         for msg in messages:
             assert msg.startswith("refused resource ")
             assert any(res in msg for res, _, _ in expected), f"{fmt}: unexpected refusal: {msg}"
-    assert set(result.files) == (ALL - {"pdf"} if outcome.slow_pdf else ALL)
+    assert set(result.files) == ALL
 
 
 def _epub_documents(path: Path) -> dict[str, Any]:

@@ -21,8 +21,11 @@ _REPEAT = 0.25
 
 
 class _TimeUp(BaseException):
-    """Raised by the timer. A BaseException, so ``except Exception`` in a library
-    (WeasyPrint guards fonts and URLs that way) cannot swallow it."""
+    """Raised by the timer.
+
+    A BaseException, so ``except Exception`` in a library (WeasyPrint guards fonts
+    and URLs that way) cannot swallow it.
+    """
 
 
 def _importing(frame: FrameType | None) -> bool:

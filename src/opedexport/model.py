@@ -487,15 +487,15 @@ class Article:
         object.__setattr__(self, "title", " ".join(self.title.split()))
         if not self.title:
             raise ModelError("Article.title must not be empty")
-        if self.source_url.strip():
-            url = web_url(self.source_url)
-            if not url.startswith(("http://", "https://")):
-                shown = self.source_url.strip()[:60]
-                warnings.warn(
-                    TextNormalisedWarning(f"Article.source_url: dropped {shown!r}, not an absolute http(s) URL"),
-                    stacklevel=3,
-                )
-            object.__setattr__(self, "source_url", url)
+        url = web_url(self.source_url) if self.source_url.strip() else ""
+        if self.source_url.strip() and not url.startswith(("http://", "https://")):
+            shown = self.source_url.strip()[:60]
+            warnings.warn(
+                TextNormalisedWarning(f"Article.source_url: dropped {shown!r}, not an absolute http(s) URL"),
+                stacklevel=3,
+            )
+            url = ""
+        object.__setattr__(self, "source_url", url)
         if not _LANG_TAG.match(self.lang):
             raise ModelError(f"Article.lang must be a BCP 47 tag such as 'id' or 'en', got {self.lang!r}")
         if self.date is not None and (not isinstance(self.date, dt.date) or isinstance(self.date, dt.datetime)):
