@@ -167,12 +167,14 @@ def expand_inputs(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[st
 
     if isinstance(inputs, (str, os.PathLike)):
         inputs = [inputs]
-    suffixes = {s for _, cls, _ in registry.readers.all() if cls for s in cls.suffixes}
+    suffixes: set[str] | None = None  # loading every reader costs imports: only for folders
     out: list[Path] = []
     for item in inputs:
         text = os.fspath(item)
         path = Path(text)
         if path.is_dir():
+            if suffixes is None:
+                suffixes = {s for _, cls, _ in registry.readers.all() if cls for s in cls.suffixes}
             out.extend(sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in suffixes))
         elif any(c in text for c in "*?[") and not path.exists():
             base = Path(path.anchor) if path.is_absolute() else Path()
