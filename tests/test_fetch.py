@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import base64
-import http.server
 import os
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from conftest import DATA
+from loopback import Listener, listening
 from opedexport.errors import ResourceRefusedWarning
 from opedexport.fetch import Fetcher, Refused
 
@@ -153,60 +151,26 @@ def test_fetch_or_none_warns_and_returns_none(root: Path) -> None:
 # --------------------------------------------------------------------------- the network
 
 
-class _Server(http.server.ThreadingHTTPServer):
-    connections: int
-
-    def verify_request(self, request: Any, client_address: Any) -> bool:
-        self.connections += 1
-        return True
-
-
-class _Handler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        if self.path == "/chart.png":
-            self.send_response(200)
-            self.send_header("Content-Type", "image/png")
-            self.send_header("Content-Length", str(len(PNG)))
-            self.end_headers()
-            self.wfile.write(PNG)
-        elif self.path == "/moved":
-            self.send_response(302)
-            self.send_header("Location", "/chart.png")
-            self.end_headers()
-        else:
-            self.send_error(404)
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture
-def server() -> Iterator[_Server]:
-    srv = _Server(("127.0.0.1", 0), _Handler)
-    srv.connections = 0
-    thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield srv
-    finally:
-        srv.shutdown()
-        srv.server_close()
+def server() -> Iterator[Listener]:
+    with listening() as listener:
+        yield listener
 
 
-def test_network_is_off_by_default(server: _Server) -> None:
+def test_network_is_off_by_default(server: Listener) -> None:
     url = f"http://127.0.0.1:{server.server_address[1]}/chart.png"
     assert "network access is off" in refused(Fetcher([]), url)
     assert "network access is off" in refused(Fetcher([], allow_hosts=["example.org"]), url)
     assert server.connections == 0
 
 
-def test_an_allowed_host_is_fetched(server: _Server) -> None:
+def test_an_allowed_host_is_fetched(server: Listener) -> None:
     fetcher = Fetcher([], allow_hosts=["127.0.0.1"])
     assert fetcher.fetch(f"http://127.0.0.1:{server.server_address[1]}/chart.png") == (PNG, "image/png")
     assert server.connections == 1
 
 
-def test_redirects_and_errors_are_refused(server: _Server) -> None:
+def test_redirects_and_errors_are_refused(server: Listener) -> None:
     fetcher = Fetcher([], allow_hosts=["127.0.0.1"])
     port = server.server_address[1]
     refused(fetcher, f"http://127.0.0.1:{port}/moved")
@@ -214,7 +178,7 @@ def test_redirects_and_errors_are_refused(server: _Server) -> None:
     assert server.connections == 2  # the redirect was not followed
 
 
-def test_allowed_host_is_still_bound_by_the_size_limit(server: _Server) -> None:
+def test_allowed_host_is_still_bound_by_the_size_limit(server: Listener) -> None:
     fetcher = Fetcher([], allow_hosts=["127.0.0.1"], max_bytes=100)
     assert "limit" in refused(fetcher, f"http://127.0.0.1:{server.server_address[1]}/chart.png")
 

@@ -18,14 +18,12 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import http.server
 import io
 import os
 import re
 import shutil
 import subprocess
 import sys
-import threading
 import urllib.request
 import warnings
 import zipfile
@@ -42,6 +40,7 @@ import judges
 import opedexport
 import plugins
 from conftest import DATA
+from loopback import listening
 from opedexport import api, fetch
 from opedexport import model as m
 from opedexport.errors import (
@@ -222,62 +221,6 @@ def secret_needles() -> list[bytes]:
 
 
 # --------------------------------------------------------------------------- a loopback listener
-
-
-class Listener(http.server.ThreadingHTTPServer):
-    """A loopback HTTP server that counts connections and records request paths.
-
-    ``/chart.png`` is an image, ``/moved`` a 302 to it; anything else is a 404.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.connections = 0
-        self.paths: list[str] = []
-
-    @property
-    def port(self) -> int:
-        return int(self.server_address[1])
-
-    def verify_request(self, request: Any, client_address: Any) -> bool:
-        self.connections += 1
-        return True
-
-
-class _Handler(http.server.BaseHTTPRequestHandler):
-    server: Listener
-
-    def do_GET(self) -> None:
-        self.server.paths.append(self.path)
-        if self.path == "/chart.png":
-            data = (DATA / "images" / "chart.png").read_bytes()
-            self.send_response(200)
-            self.send_header("Content-Type", "image/png")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-        elif self.path == "/moved":
-            self.send_response(302)
-            self.send_header("Location", "/chart.png")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-        else:
-            self.send_error(404)
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
-@contextlib.contextmanager
-def listening() -> Iterator[Listener]:
-    server = Listener()
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 # --------------------------------------------------------------------------- exporting the corpus once

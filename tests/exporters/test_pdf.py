@@ -6,14 +6,12 @@ Rendering costs 0.1-0.5 s a document, so each document is made once per module a
 
 from __future__ import annotations
 
-import http.server
 import logging
 import os
 import re
 import shutil
 import subprocess
 import sys
-import threading
 import warnings
 from collections import Counter
 from collections.abc import Iterator
@@ -24,6 +22,7 @@ import pypdf
 import pytest
 
 from conftest import DATA, REPO, feature_article
+from loopback import Listener, listening
 from opedexport import model as m
 from opedexport.errors import ResourceRefusedWarning
 from opedexport.exporters import _html
@@ -429,35 +428,10 @@ def test_user_theme_changes_the_pdf_body_size(
 # --------------------------------------------------------------------------- outside resources
 
 
-class _CountingServer(http.server.ThreadingHTTPServer):
-    """Serves tests/data/images and counts every connection it accepts."""
-
-    connections: int
-
-    def verify_request(self, request: Any, client_address: Any) -> bool:
-        self.connections += 1
-        return True
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, directory=str(DATA / "images"), **kwargs)
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture
-def loopback() -> Iterator[_CountingServer]:
-    server = _CountingServer(("127.0.0.1", 0), _QuietHandler)
-    server.connections = 0
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
+def loopback() -> Iterator[Listener]:
+    with listening() as listener:
+        yield listener
 
 
 def passwd_needle() -> bytes:
@@ -480,7 +454,7 @@ def assert_no_passwd(pdf: bytes, tmp_path: Path) -> None:
 
 
 def test_refused_and_missing_figures_are_dropped_with_a_warning(
-    tmp_path: Path, loopback: _CountingServer, feature_dir: Path
+    tmp_path: Path, loopback: Listener, feature_dir: Path
 ) -> None:
     port = loopback.server_address[1]
     (tmp_path / "art").mkdir()
@@ -520,7 +494,7 @@ def test_refused_and_missing_figures_are_dropped_with_a_warning(
         assert "caption" not in text  # every figure went, caption and all
 
 
-def test_allowed_host_is_fetched(tmp_path: Path, loopback: _CountingServer) -> None:
+def test_allowed_host_is_fetched(tmp_path: Path, loopback: Listener) -> None:
     port = loopback.server_address[1]
     article = m.Article(title="Fetched", lang="en", body=(m.Figure(f"http://127.0.0.1:{port}/chart.png", alt="chart"),))
     with warnings.catch_warnings():

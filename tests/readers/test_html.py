@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import http.server
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import opedexport
+from loopback import Listener, listening
 from opedexport.errors import InputError, LimitError
 from opedexport.model import (
     Article,
@@ -560,35 +559,15 @@ def test_safe_url() -> None:
 # --------------------------------------------------------------------------- hostile pages
 
 
-class _Recorder(http.server.BaseHTTPRequestHandler):
-    requests: list[str] = []  # noqa: RUF012 - shared on purpose, reset by the fixture
-
-    def do_GET(self) -> None:
-        type(self).requests.append(self.path)
-        self.send_response(200)
-        self.end_headers()
-        self.wfile.write(b"root:x:0:0:root:/root:/bin/bash\n")
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
-def loopback() -> Iterator[str]:
+def server() -> Iterator[Listener]:
     """A loopback HTTP server on a free port that records every request."""
-    _Recorder.requests = []
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with listening() as listener:
+        yield listener
 
 
-def test_hostile_page_reads_nothing_outside_and_connects_nowhere(loopback: str, tmp_path: Path) -> None:
+def test_hostile_page_reads_nothing_outside_and_connects_nowhere(server: Listener, tmp_path: Path) -> None:
+    loopback = server.url
     secret = tmp_path / "secret.txt"
     secret.write_text("root:x:0:0:root:/root:/bin/bash\n")
     hostile = f"""<!DOCTYPE html [<!ENTITY xxe SYSTEM "{secret.as_uri()}"><!ENTITY net SYSTEM "{loopback}/entity">]>
@@ -615,17 +594,18 @@ and one to a file: <a href="file:///etc/passwd">passwd</a>.</p>
     assert "root:x:0:0" not in dump
     for leaked in ("javascript", "file://", "fetch(", "alert", "injected", "template text", "etc/passwd", "secret"):
         assert leaked not in dump, leaked
-    assert _Recorder.requests == []
+    assert server.paths == [] and server.connections == 0
     paragraphs = [plain_text(b.children) for b in result.article.body if isinstance(b, Paragraph)]
     assert paragraphs[1] == "A link that runs script: click and one to a file: passwd."
     assert not figures(result.article)
 
 
-def test_a_page_linking_to_the_server_keeps_the_url_but_fetches_nothing(loopback: str) -> None:
+def test_a_page_linking_to_the_server_keeps_the_url_but_fetches_nothing(server: Listener) -> None:
+    loopback = server.url
     body = f'<figure><img src="{loopback}/photo.jpg" alt="remote"><figcaption>Remote</figcaption></figure>' + TEXT
     article = read_html(page(body)).article
     assert [f.src for f in figures(article)] == [f"{loopback}/photo.jpg"]
-    assert _Recorder.requests == []
+    assert server.paths == [] and server.connections == 0
 
 
 # --------------------------------------------------------------------------- robustness
