@@ -76,3 +76,13 @@ def test_pool_workers_are_replaced_every_few_jobs(tmp_path: Path, monkeypatch: p
     assert batch.failed == 0 and batch.written == 9
     # 9 jobs, 2 workers, 2 jobs each: at least three pools, so more than two worker processes
     assert len({r.pid for r in batch.results}) > 2
+
+
+def test_one_input_makes_its_pdf_beside_the_other_formats(tmp_path: Path) -> None:
+    (path,) = write_articles(tmp_path / "in", 1)
+    batch = export_many([path], ["json", "pdf", "test-broken"], tmp_path / "out")
+    (result,) = batch.results
+    assert result.written == [tmp_path / "out" / "a00.json", tmp_path / "out" / "a00.pdf"]
+    assert result.errors == [f"{path}: test-broken export failed: RuntimeError: boom"]
+    assert (tmp_path / "out" / "a00.pdf").read_bytes().startswith(b"%PDF-")
+    assert opedexport.read(tmp_path / "out" / "a00.json").title == "Artikel 0"
