@@ -741,6 +741,8 @@ def _reproducible_zip(data: bytes, when: dt.datetime, *, nav_langs: Mapping[str,
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.create_system = 3
             info.external_attr = 0o100644 << 16
-            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
-            dst.writestr(info, entries[name], compresslevel=None if name == "mimetype" else 9)
+            # mimetype must be stored; images are compressed already, so deflating them is wasted time
+            stored = name == "mimetype" or name.lower().endswith((".jpg", ".jpeg", ".png", ".gif"))
+            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            dst.writestr(info, entries[name], compresslevel=None if stored else 6)
     return out.getvalue()
