@@ -28,7 +28,15 @@ from ..i18n import format_article_date, join_names, labels_for
 from ..model import Article
 from ..theme import Theme
 
-__all__ = ["COVER_SIZE", "CoverImage", "cover_alt_text", "cover_for", "generate_cover", "prepare_image"]
+__all__ = [
+    "COVER_SIZE",
+    "CoverImage",
+    "cover_alt_text",
+    "cover_for",
+    "fetch_image",
+    "generate_cover",
+    "prepare_image",
+]
 
 #: Width and height in pixels of a generated cover (the 1:1.6 ratio e-book stores ask for).
 COVER_SIZE: tuple[int, int] = (1600, 2560)
@@ -109,7 +117,13 @@ def read_cover(article: Article, fetcher: Fetcher) -> CoverImage | None:
     """
     if not article.cover:
         return None
-    url = fetcher.to_url(article.cover, article.base_dir)
+    return fetch_image(fetcher, fetcher.to_url(article.cover, article.base_dir))
+
+
+def fetch_image(fetcher: Fetcher, url: str) -> CoverImage | None:
+    """The image at ``url`` through ``fetcher``, ready to embed; ``None`` (with a warning) when refused,
+    missing or not an image.
+    """
     fetched = fetcher.fetch_or_none(url)
     if fetched is None:
         return None

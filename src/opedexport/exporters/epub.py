@@ -57,7 +57,7 @@ from ..fetch import Fetcher
 from ..i18n import Labels, format_article_date, join_names, labels_for
 from ..serialize import article_to_dict, article_to_json
 from ..theme import Theme
-from ._cover import CoverImage, cover_alt_text, cover_for, prepare_image
+from ._cover import CoverImage, cover_alt_text, cover_for, fetch_image
 from ._html import OPS_NS, XHTML_NS, Heading, ImageSrc, css_for, render_article, to_xhtml_bytes
 from .base import Exporter, Option, build_datetime
 
@@ -146,12 +146,8 @@ class _Images:
         return src_for
 
     def _store(self, fetcher: Fetcher, url: str) -> str | None:
-        fetched = fetcher.fetch_or_none(url)
-        if fetched is None:
-            return None
-        image = prepare_image(fetched[0])
+        image = fetch_image(fetcher, url)
         if image is None:
-            fetcher.refuse(url, "not an image that can be embedded (JPEG, PNG, GIF, or a format Pillow reads)")
             return None
         name = f"images/{hashlib.sha1(image.data).hexdigest()[:16]}.{image.extension}"
         self.files[name] = image
