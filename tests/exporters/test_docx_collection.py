@@ -19,7 +19,7 @@ from typing import Any
 
 import docx
 import pytest
-from lxml import etree
+from test_docx import names, part, text_of
 
 import judges
 import opedexport
@@ -44,20 +44,6 @@ def q(tag: str) -> str:
 
 def export(collection: Collection, theme: str | Theme = "default") -> bytes:
     return DocxExporter().export_collection(collection, theme if isinstance(theme, Theme) else Theme.load(theme))
-
-
-def part(data: bytes, name: str) -> Any:
-    with zipfile.ZipFile(io.BytesIO(data)) as z:
-        return etree.fromstring(z.read(name))
-
-
-def names(data: bytes) -> list[str]:
-    with zipfile.ZipFile(io.BytesIO(data)) as z:
-        return z.namelist()
-
-
-def text_of(el: Any) -> str:
-    return "".join(el.xpath(".//w:t/text()", namespaces=NS))
 
 
 def pstyle(p: Any) -> str:
