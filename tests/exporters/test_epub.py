@@ -72,6 +72,15 @@ def with_figure(base: Path | None, src: str, **changes: Any) -> m.Article:
 # --------------------------------------------------------------------------- reading a book back
 
 
+def assert_targets_exist(nav: Any, docs: dict[str, Any]) -> None:
+    """Every link of the navigation document leads to a file of the book and, with a fragment, to an id in it."""
+    for a in nav.iter(f"{{{NS['h']}}}a"):
+        href, _, frag = a.get("href").partition("#")
+        assert href in docs
+        if frag:
+            assert docs[href].find(f".//*[@id='{frag}']") is not None, frag
+
+
 class Book:
     """An EPUB file opened for assertions."""
 
@@ -318,11 +327,7 @@ def test_spine_and_toc(books: dict[str, Path]) -> None:
     assert nested == ["Subsection", "Sub-subsection"]
     # Every TOC target exists.
     docs = book.xhtml()
-    for a in nav.iter(f"{{{NS['h']}}}a"):
-        href, _, frag = a.get("href").partition("#")
-        assert href in docs
-        if frag:
-            assert docs[href].find(f".//*[@id='{frag}']") is not None, frag
+    assert_targets_exist(nav, docs)
 
 
 def test_toc_is_never_empty() -> None:
