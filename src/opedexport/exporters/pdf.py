@@ -3,7 +3,8 @@
 The HTML comes from the shared model → HTML step (:mod:`._html`) with
 footnotes as ``float: footnote`` spans; the stylesheet is the theme's
 ``print.css.j2``. WeasyPrint is imported only when a PDF is made, so listing
-formats never loads it.
+formats never loads it, and it is imported through :func:`._weasyprint.import_weasyprint`,
+which spares it a compiler run for every library name it tries.
 
 Every resource WeasyPrint asks for (figures, fonts, anything a stylesheet
 names) goes through :class:`opedexport.fetch.Fetcher`, which reads files only
@@ -56,6 +57,7 @@ from ..fetch import Fetcher, Refused
 from ..i18n import format_article_date, join_names, labels_for
 from ..theme import Theme, themes_dir
 from ._html import XHTML_NS, ImageSrc, css_for, environment, render_article, to_html_string
+from ._weasyprint import import_weasyprint
 from .base import Exporter, Option, build_datetime
 
 __all__ = ["PDF_VARIANTS", "PdfExporter", "book_tree", "subsetter_available"]
@@ -218,6 +220,7 @@ def subsetter_available() -> bool:
 
     WeasyPrint loads ``libharfbuzz-subset`` if it can and needs HarfBuzz 4.1 or later for it.
     """
+    import_weasyprint()
     from weasyprint.text import ffi
 
     subset = getattr(ffi, "harfbuzz_subset", None)
@@ -370,6 +373,7 @@ class PdfExporter(Exporter):
         :raises ExportError: when WeasyPrint cannot produce the document.
         """
         opts = self.resolve_options(options)
+        import_weasyprint()
         _check_subsetter()
         base_dir = article.base_dir
         fetcher = _RecordingFetcher([base_dir, *theme.template_dirs, themes_dir()], allow_hosts=_allow_hosts(opts))
@@ -393,6 +397,7 @@ class PdfExporter(Exporter):
         :raises ExportError: when WeasyPrint cannot produce the document.
         """
         opts = self.resolve_options(options)
+        import_weasyprint()
         _check_subsetter()
         article_dirs = sorted({a.base_dir for a in collection.articles if a.base_dir is not None})
         fetcher = _RecordingFetcher(
@@ -439,8 +444,7 @@ def _write_pdf(
     identifier: bytes,
 ) -> bytes:
     """Lay out ``html_text`` with the theme's print stylesheet and return the PDF's bytes."""
-    import weasyprint
-
+    weasyprint = import_weasyprint()
     with _LOCK:
         stylesheet = _stylesheet(css_for(theme, "print"), theme, fetcher)
         html = weasyprint.HTML(
