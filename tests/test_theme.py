@@ -46,7 +46,17 @@ def test_modern_extends_default_and_overrides_only_some_tokens() -> None:
     assert modern.page.size_name == default.page.size_name == "A4"
     assert modern.text.hyphenate == default.text.hyphenate
     assert (modern.running.header, default.running.header) == ("title", "publication")
-    assert (modern.layout.columns, default.layout.columns) == (1, 2)
+    assert (modern.layout.columns, default.layout.columns) == (1, 1)
+
+
+def test_newspaper_is_the_default_in_two_columns_with_a_narrower_measure() -> None:
+    default, newspaper = Theme.load("default"), Theme.load("newspaper")
+    assert (default.layout.columns, newspaper.layout.columns) == (1, 2)
+    assert newspaper.fonts == default.fonts and newspaper.colors == default.colors
+    assert newspaper.text.size < default.text.size
+    assert newspaper.page.margin_inner < default.page.margin_inner
+    assert ".article-body { columns: 2;" in css_for(newspaper, "print")
+    assert "columns: 2" not in css_for(default, "print")
 
 
 def test_a_theme_can_be_loaded_by_folder_or_file() -> None:

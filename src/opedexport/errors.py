@@ -91,3 +91,7 @@ class TextNormalisedWarning(OpedexportWarning):
 
 class ResourceRefusedWarning(OpedexportWarning):
     """An outside resource (file or URL) was refused by the fetcher and skipped."""
+
+
+class LayoutWarning(OpedexportWarning):
+    """The layout engine could not honour a rule of the layout (a footnote printed on another page than its call)."""

@@ -414,7 +414,7 @@ def test_nested_note_and_note_starting_with_a_list() -> None:
 # --------------------------------------------------------------------------- styles from the theme
 
 
-@pytest.mark.parametrize(("theme", "font", "half_points"), [("default", "Charis SIL", "21"), ("modern", "Inter", "20")])
+@pytest.mark.parametrize(("theme", "font", "half_points"), [("default", "Charis SIL", "22"), ("modern", "Inter", "20")])
 def test_normal_style_has_the_theme_body_font_and_size(theme: str, font: str, half_points: str) -> None:
     data = export(simple(para("x")), theme)
     normal = style(data, "Normal")

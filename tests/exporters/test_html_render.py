@@ -89,4 +89,4 @@ def test_css_comes_from_tokens() -> None:
     assert "@page" in css_for(default, "print") and "@page" not in css_for(default, "epub")
     # reflowable: sizes and spacing in em, never in points (hairline borders may stay in pt)
     assert not re.search(r"(font-size|margin|padding|text-indent):[^;]*\dpt", css_for(default, "epub"))
-    assert re.search(r"font-size: 10\.5pt", css_for(default, "print"))
+    assert re.search(r"font-size: 11pt", css_for(default, "print"))

@@ -197,7 +197,8 @@ def test_contents_page_numbers_match_part_pages(book: Book) -> None:
     numerals = iter(("I", "II", "III"))
     for part in book.collection.parts:
         page = book.page(named[part.title])
-        assert [line.strip() for line in page.splitlines() if line.strip()] == [next(numerals), part.title]
+        numeral, *title_lines = [line.strip() for line in page.splitlines() if line.strip()]
+        assert (numeral, " ".join(title_lines)) == (next(numerals), part.title)
         # the part's first chapter follows its title page
         assert named[part.articles[0].title] == named[part.title] + 1
 

@@ -52,7 +52,7 @@ from lxml import etree
 from .. import __version__
 from .. import model as m
 from ..collection import Collection
-from ..errors import ExportError, ResourceRefusedWarning
+from ..errors import ExportError, LayoutWarning, ResourceRefusedWarning
 from ..fetch import Fetcher, Refused
 from ..i18n import format_article_date, join_names, labels_for
 from ..theme import Theme, themes_dir
@@ -60,7 +60,7 @@ from ._html import XHTML_NS, ImageSrc, css_for, environment, render_article, to_
 from ._weasyprint import import_weasyprint
 from .base import Exporter, Option, build_datetime
 
-__all__ = ["PDF_VARIANTS", "PdfExporter", "book_tree", "subsetter_available"]
+__all__ = ["PDF_VARIANTS", "PdfExporter", "book_tree", "misplaced_notes", "subsetter_available"]
 
 _LOG = logging.getLogger("opedexport")
 
@@ -443,8 +443,16 @@ def _write_pdf(
     opts: Mapping[str, Any],
     identifier: bytes,
 ) -> bytes:
-    """Lay out ``html_text`` with the theme's print stylesheet and return the PDF's bytes."""
+    """Lay out ``html_text`` with the theme's print stylesheet and return the PDF's bytes.
+
+    Every footnote must print on the page of its call. WeasyPrint 70 sometimes moves a note to the
+    next page to make room for a line, and it does so in different places inside and outside a
+    multi-column box; a one-column body is laid out as a plain block (half the work) and, only if a
+    note went astray, again as a one-column multi-column box, and the layout with fewer strays is
+    kept. A note still astray is reported with a :class:`~opedexport.errors.LayoutWarning`.
+    """
     weasyprint = import_weasyprint()
+    options = {"pdf_variant": opts["pdf_variant"], "pdf_identifier": identifier}
     with _LOCK:
         stylesheet = _stylesheet(css_for(theme, "print"), theme, fetcher)
         html = weasyprint.HTML(
@@ -452,15 +460,53 @@ def _write_pdf(
             base_url=base_dir.resolve().as_uri() + "/" if base_dir is not None else None,
             url_fetcher=_url_fetcher(fetcher),
         )
-        data = html.write_pdf(
-            stylesheets=[stylesheet],
-            font_config=_font_config(),
-            pdf_variant=opts["pdf_variant"],
-            pdf_identifier=identifier,
-        )
+        document = html.render(stylesheets=[stylesheet], font_config=_font_config(), **options)
+        strays = misplaced_notes(document)
+        if strays and theme.layout.columns == 1:
+            retry = _stylesheet(_ONE_COLUMN_BOX, theme, fetcher)
+            second = html.render(stylesheets=[stylesheet, retry], font_config=_font_config(), **options)
+            second_strays = misplaced_notes(second)
+            if len(second_strays) < len(strays):
+                document, strays = second, second_strays
+        for number, call_page, note_page in strays:
+            warnings.warn(
+                LayoutWarning(
+                    f"pdf: footnote {number} is printed on page {note_page}, its call on page {call_page} "
+                    "(a limit of the layout engine; a change of wording or theme moves the break)"
+                ),
+                stacklevel=4,
+            )
+        data = document.write_pdf(**options)
     if not isinstance(data, bytes):  # pragma: no cover - write_pdf without a target returns bytes
         raise ExportError("pdf: WeasyPrint returned no data")
     return data
+
+
+#: The body as a one-column multi-column box: WeasyPrint's other way of placing footnotes.
+_ONE_COLUMN_BOX = ".article-body { columns: 1; }"
+
+
+def misplaced_notes(document: Any) -> list[tuple[int, int, int]]:
+    """``(note number, call page, note page)`` for each footnote of a rendered WeasyPrint document
+    whose note starts on another page than its call (numbers and pages from 1).
+    """
+    call_page: dict[int, int] = {}
+    note_page: dict[int, int] = {}
+    for number, page in enumerate(document.pages, start=1):
+        stack = [page._page_box]
+        while stack:
+            box = stack.pop()
+            tag = getattr(box, "element_tag", None) or ""
+            if tag.endswith("::footnote-call"):
+                call_page.setdefault(id(box.element), number)
+            elif tag.endswith("::footnote-marker"):
+                note_page.setdefault(id(box.element), number)
+            stack.extend(reversed(getattr(box, "children", ()) or ()))  # in document order
+    return [
+        (n, call_page[key], note_page[key])
+        for n, key in enumerate(call_page, start=1)
+        if key in note_page and note_page[key] != call_page[key]
+    ]
 
 
 # --------------------------------------------------------------------------- books
