@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import concurrent.futures as cf
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -86,3 +88,20 @@ def test_one_input_makes_its_pdf_beside_the_other_formats(tmp_path: Path) -> Non
     assert result.errors == [f"{path}: test-broken export failed: RuntimeError: boom"]
     assert (tmp_path / "out" / "a00.pdf").read_bytes().startswith(b"%PDF-")
     assert opedexport.read(tmp_path / "out" / "a00.json").title == "Artikel 0"
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="needs /proc to see a worker's libraries")
+@pytest.mark.parametrize("pdf", [True, False])
+def test_a_pool_for_pdfs_starts_its_workers_with_weasyprint_loaded(pdf: bool) -> None:
+    # A fresh interpreter, because a process has one fork server and its preload is fixed when it starts.
+    probe = (
+        "import os, sys\n"
+        "from opedexport.batch import default_executor\n"
+        f"pool = default_executor(1, pdf={pdf})\n"
+        "pid = pool.submit(os.getpid).result()\n"
+        "maps = open(f'/proc/{pid}/maps').read()\n"
+        "pool.shutdown()\n"
+        "print('libpango' in maps)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120)
+    assert done.stdout.strip() == str(pdf)

@@ -31,6 +31,8 @@ TASKS_PER_WORKER = 64
 
 #: Modules a pool's fork server imports once, so workers start warm.
 _PRELOAD = ["opedexport.api", "opedexport.exporters.pdf", "opedexport.exporters.epub", "opedexport.exporters.docx"]
+#: Imported by the fork server as well when PDFs are asked for: it loads WeasyPrint.
+_PDF_PRELOAD = "opedexport.exporters._pdf_preload"
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,13 +238,16 @@ def _run_on(
     return False
 
 
-def default_executor(jobs: int) -> cf.Executor:
-    """A process pool with a warm fork server, one worker per core (at most ``jobs``)."""
+def default_executor(jobs: int, *, pdf: bool = False) -> cf.Executor:
+    """A process pool with a warm fork server, one worker per core (at most ``jobs``).
+
+    :param pdf: load WeasyPrint in the fork server too, so workers that make PDFs start with it.
+    """
     workers = max(1, min(jobs, os.cpu_count() or 1))
     ctx: multiprocessing.context.BaseContext
     try:
         server = multiprocessing.get_context("forkserver")
-        server.set_forkserver_preload(_PRELOAD)
+        server.set_forkserver_preload([*_PRELOAD, *([_PDF_PRELOAD] if pdf else [])])
         ctx = server
     except ValueError:  # pragma: no cover - no fork server on this platform
         ctx = multiprocessing.get_context("spawn")
@@ -324,7 +329,7 @@ def export_many(
         numbered = list(enumerate(jobs))
         chunk = TASKS_PER_WORKER * size
         for start in range(0, len(numbered), chunk):
-            pool = default_executor(size)
+            pool = default_executor(size, pdf="pdf" in formats)
             try:
                 stopped = _run_on(pool, numbered[start : start + chunk], fail_fast, done)
             finally:
