@@ -90,3 +90,5 @@ def test_css_comes_from_tokens() -> None:
     # reflowable: sizes and spacing in em, never in points (hairline borders may stay in pt)
     assert not re.search(r"(font-size|margin|padding|text-indent):[^;]*\dpt", css_for(default, "epub"))
     assert re.search(r"font-size: 11pt", css_for(default, "print"))
+    # the rules for books only where a book is made
+    assert "book-title" not in css_for(default, "print") and "book-title" in css_for(default, "print", book=True)

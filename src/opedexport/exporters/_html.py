@@ -340,15 +340,19 @@ def environment(theme: Theme) -> jinja2.Environment:
     return _environment(theme.template_dirs)
 
 
-_CSS_CACHE: dict[tuple[tuple[Path, ...], str, str], str] = {}
+_CSS_CACHE: dict[tuple[tuple[Path, ...], str, str, bool], str] = {}
 
 
-def css_for(theme: Theme, target: Literal["print", "epub"]) -> str:
-    """The stylesheet of ``theme`` for ``target``, generated from its tokens (cached per set of tokens)."""
-    key = (theme.template_dirs, repr(theme.tokens), target)
+def css_for(theme: Theme, target: Literal["print", "epub"], *, book: bool = False) -> str:
+    """The stylesheet of ``theme`` for ``target``, generated from its tokens (cached per set of tokens).
+
+    :param book: with the rules for a collection's book (title page, contents, parts, chapters); the
+        templates see it as ``book``. An article alone leaves them out: less to compile and to match.
+    """
+    key = (theme.template_dirs, repr(theme.tokens), target, book)
     if key not in _CSS_CACHE:
         template = environment(theme).get_template(f"{target}.css.j2")
-        _CSS_CACHE[key] = template.render(theme=theme)
+        _CSS_CACHE[key] = template.render(theme=theme, book=book)
     return _CSS_CACHE[key]
 
 

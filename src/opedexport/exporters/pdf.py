@@ -380,7 +380,8 @@ class PdfExporter(Exporter):
         try:
             rendered = render_article(article, theme, target="pdf", image_src=_image_src(fetcher, base_dir))
             _prepare_tree(rendered.root, article, theme)
-            return _write_pdf(to_html_string(rendered.root), base_dir, fetcher, theme, opts, _identifier(article))
+            html_text = to_html_string(rendered.root)
+            return _write_pdf(html_text, base_dir, fetcher, theme, opts, _identifier(article), book=False)
         except (OSError, ValueError, TypeError, AssertionError) as exc:
             raise ExportError(f"pdf: WeasyPrint could not render the article: {exc}") from exc
         finally:
@@ -406,7 +407,8 @@ class PdfExporter(Exporter):
         try:
             root = book_tree(collection, theme, lambda article: _image_src(fetcher, article.base_dir))
             html_text = to_html_string(root)
-            return _write_pdf(html_text, collection.base_dir, fetcher, theme, opts, _book_identifier(collection))
+            identifier = _book_identifier(collection)
+            return _write_pdf(html_text, collection.base_dir, fetcher, theme, opts, identifier, book=True)
         except (OSError, ValueError, TypeError, AssertionError) as exc:
             raise ExportError(f"pdf: WeasyPrint could not render the book: {exc}") from exc
         finally:
@@ -442,8 +444,11 @@ def _write_pdf(
     theme: Theme,
     opts: Mapping[str, Any],
     identifier: bytes,
+    *,
+    book: bool,
 ) -> bytes:
-    """Lay out ``html_text`` with the theme's print stylesheet and return the PDF's bytes.
+    """Lay out ``html_text`` with the theme's print stylesheet (with its rules for books if ``book``)
+    and return the PDF's bytes.
 
     Every footnote must print on the page of its call. WeasyPrint 70 sometimes moves a note to the
     next page to make room for a line, and it does so in different places inside and outside a
@@ -454,7 +459,7 @@ def _write_pdf(
     weasyprint = import_weasyprint()
     options = {"pdf_variant": opts["pdf_variant"], "pdf_identifier": identifier}
     with _LOCK:
-        stylesheet = _stylesheet(css_for(theme, "print"), theme, fetcher)
+        stylesheet = _stylesheet(css_for(theme, "print", book=book), theme, fetcher)
         html = weasyprint.HTML(
             string=html_text,
             base_url=base_dir.resolve().as_uri() + "/" if base_dir is not None else None,
