@@ -174,6 +174,10 @@ _RUN_STYLE_ORDER = (S.LINK, S.CODE, S.STRONG, S.EMPH, S.PULL_ATTRIBUTION, S.BYLI
 # --------------------------------------------------------------------------- the style sheet
 
 
+#: Built ``w:style`` elements per (theme folders, tokens, book): a batch builds each theme's styles once.
+_STYLE_ELEMENTS: dict[tuple[Any, str, bool], list[Any]] = {}
+
+
 class StyleSheet:
     """The theme's tokens as Word styles: ``specs()`` lists every style of the document.
 
@@ -792,8 +796,19 @@ class StyleSheet:
         if old_defaults is not None:
             styles_element.remove(old_defaults)
         styles_element.insert(0, self.doc_defaults(lang))
-        for spec in self.specs():
-            styles_element.append(ox.style_element(spec))
+        for style in self.style_elements():
+            styles_element.append(style)
+
+    def style_elements(self) -> list[Any]:
+        """A fresh ``w:style`` element per spec: built once per theme in a process, copied after that."""
+        key = (self.theme.template_dirs, repr(self.theme.tokens), self.book)
+        built = _STYLE_ELEMENTS.get(key)
+        if built is None:
+            built = [ox.style_element(spec) for spec in self.specs()]
+            if len(_STYLE_ELEMENTS) >= 16:
+                _STYLE_ELEMENTS.pop(next(iter(_STYLE_ELEMENTS)))
+            _STYLE_ELEMENTS[key] = built
+        return [copy.deepcopy(style) for style in built]
 
 
 # --------------------------------------------------------------------------- numbering

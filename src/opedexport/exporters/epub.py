@@ -371,7 +371,9 @@ def _write_book(contents: _Contents, theme: Theme, *, subset_fonts: bool, when: 
     try:
         # dcterms:modified needs a four-digit year: an article dated before 1970 is modified in 1970.
         modified = max(when.astimezone(dt.UTC), dt.datetime(1970, 1, 1, tzinfo=dt.UTC))
-        epub.write_epub(raw, book, {"mtime": modified, "raise_exceptions": True, "epub3_pages": False})
+        # Level 0: the archive is written again by _reproducible_zip, which compresses it once.
+        options = {"mtime": modified, "raise_exceptions": True, "epub3_pages": False, "compresslevel": 0}
+        epub.write_epub(raw, book, options)
     except Exception as exc:  # ebooklib raises bare exceptions
         raise ExportError(f"epub: ebooklib could not write the book: {exc}") from exc
     langs = {href: doc.lang for doc in contents.body if doc.lang != meta.lang for href in doc.lang_hrefs}
