@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import concurrent.futures as cf
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -9,6 +10,7 @@ import pytest
 
 import opedexport
 import plugins  # noqa: F401  (registers the test exporters)
+from conftest import DATA
 from opedexport.batch import expand_inputs, export_many
 
 SOURCE = Path(__file__).resolve().parents[1] / "source"
@@ -105,3 +107,42 @@ def test_a_pool_for_pdfs_starts_its_workers_with_weasyprint_loaded(pdf: bool) ->
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120)
     assert done.stdout.strip() == str(pdf)
+
+
+def test_a_split_build_writes_what_one_process_writes(tmp_path: Path) -> None:
+    # The figure travels from the child (which reads it) to this process (which lays it out).
+    from PIL import Image
+
+    source = tmp_path / "in"
+    shutil.copytree(DATA / "markdown", source)
+    (source / "images").mkdir()
+    for name in ("rural-stop.jpg", "cover.jpg"):
+        Image.new("RGB", (320, 200), (180, 40, 40)).save(source / "images" / name)
+    path = source / "every-element.en.md"
+    split = export_many([path], ["epub", "pdf", "docx"], tmp_path / "split")
+    alone = export_many([path], ["epub", "pdf", "docx"], tmp_path / "alone", workers=1)
+    (one,), (other,) = split.results, alone.results
+    assert one.ok and other.ok, (one.errors, other.errors)
+    assert (
+        [p.name for p in one.written]
+        == [p.name for p in other.written]
+        == [
+            "every-element.en.epub",
+            "every-element.en.pdf",
+            "every-element.en.docx",
+        ]
+    )
+    for name in ("every-element.en.pdf", "every-element.en.epub", "every-element.en.docx"):
+        assert (tmp_path / "split" / name).read_bytes() == (tmp_path / "alone" / name).read_bytes(), name
+    assert one.warnings == other.warnings == [] and one.removed == other.removed
+    assert b"/Subtype /Image" in (tmp_path / "split" / "every-element.en.pdf").read_bytes()
+
+
+def test_a_split_build_reports_a_bad_input_once(tmp_path: Path) -> None:
+    bad = tmp_path / "empty.md"
+    bad.write_text("", encoding="utf-8")
+    batch = export_many([bad], ["pdf", "epub"], tmp_path / "out")
+    (result,) = batch.results
+    assert len(result.errors) == 1 and str(bad) in result.errors[0]
+    assert result.written == []
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

@@ -17,7 +17,7 @@ import os
 import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -130,13 +130,22 @@ def _source_date_epoch(value: str | None) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = before
 
 
-def run_job(job: Job) -> JobResult:
-    """Read ``job.input`` and export it to each format; never raises for a bad input."""
+def run_job(job: Job, *, send_pdf: Callable[[Any], None] | None = None) -> JobResult:
+    """Read ``job.input`` and export it to each format; never raises for a bad input.
+
+    :param send_pdf: with this, the PDF is not made here: it is prepared first (its HTML,
+        stylesheet and figures, see :meth:`~opedexport.exporters.pdf.PdfExporter.prepare`) and
+        handed to ``send_pdf``, which receives ``None`` if it cannot be (the error is in the result).
+    """
     from .api import export, load_theme, read_result
     from .registry import registry
 
     started = time.perf_counter()
     result = JobResult(job.input)
+    formats = list(job.formats)
+    pending_pdf = send_pdf is not None and "pdf" in formats
+    if pending_pdf:
+        formats.remove("pdf")
     with _source_date_epoch(job.source_date_epoch), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -144,23 +153,49 @@ def run_job(job: Job) -> JobResult:
             report = read_result(job.input, job.reader, lang=job.lang)
             result.removed = [f"{r.line}: ({r.rule}) {r.text}" for r in report.removed]
             result.notes = list(report.notes)
-            for name in job.formats:
+            if pending_pdf and send_pdf is not None:
+                pending_pdf = False
+                send_pdf(_prepare_pdf(job, report.article, theme, result))
+            for name in formats:
                 target = job.out_dir / f"{job.input.stem}{registry.exporter(name).suffix}"
                 try:
-                    cls = registry.exporter(name)
-                    accepted = {"allow_hosts", *cls.options}
-                    opts = {k: v for k, v in job.options if k in accepted}
-                    export(report.article, target, theme, format=name, time_limit=job.time_limit, **opts)
+                    export(report.article, target, theme, format=name, time_limit=job.time_limit, **_options(job, name))
                     result.written.append(target)
                 except Exception as exc:
                     result.errors.append(_describe(job.input, exc))
         except Exception as exc:
             result.errors.append(_describe(job.input, exc))
+        finally:
+            if pending_pdf and send_pdf is not None:
+                send_pdf(None)
         result.warnings = [str(w.message) for w in caught]
     result.seconds = time.perf_counter() - started
     result.peak_rss_kib = _peak_rss_kib()
     result.pid = os.getpid()
     return result
+
+
+def _options(job: Job, name: str) -> dict[str, Any]:
+    """The job's options that the exporter ``name`` declares (and ``allow_hosts``, which all take)."""
+    from .registry import registry
+
+    accepted = {"allow_hosts", *registry.exporter(name).options}
+    return {k: v for k, v in job.options if k in accepted}
+
+
+def _prepare_pdf(job: Job, article: Any, theme: Any, result: JobResult) -> Any:
+    """The PDF exporter's :meth:`prepare` of ``article``, or ``None`` with the error in ``result``."""
+    from . import limits
+    from .api import _exporter
+    from .registry import registry
+
+    try:
+        exporter = _exporter(registry.exporter("pdf"))
+        with limits.time_limit(job.time_limit, what="the pdf export", path=job.input):
+            return exporter.prepare(article, theme, **exporter.resolve_options(_options(job, "pdf")))
+    except Exception as exc:
+        result.errors.append(_describe(job.input, exc))
+        return None
 
 
 def expand_inputs(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> list[Path]:
@@ -188,30 +223,105 @@ def expand_inputs(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[st
 
 
 def _can_split(job: Job) -> bool:
-    """Whether one job's PDF can run beside its other formats (a fork is cheap where it exists)."""
-    return "pdf" in job.formats and len(job.formats) > 1 and "fork" in multiprocessing.get_all_start_methods()
+    """Whether one job's PDF can be made beside its other formats: a fork is cheap where it exists,
+    and the PDF exporter can be prepared in one process and rendered in another.
+    """
+    if "pdf" not in job.formats or len(job.formats) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return False
+    from .registry import registry
+
+    try:
+        cls = registry.exporter("pdf")
+    except OpedexportError:
+        return False
+    return callable(getattr(cls, "prepare", None)) and callable(getattr(cls, "render", None))
+
+
+def _split_child(job: Job, conn: Any) -> None:
+    """The forked half of :func:`_run_split`: prepare the PDF and send it, then make the other formats."""
+    try:
+        result = run_job(job, send_pdf=lambda page: conn.send(("pdf", page)))
+        conn.send(("rest", result))
+    finally:
+        conn.close()
+
+
+def _render_pdf(job: Job, page: Any) -> JobResult:
+    """Lay out and write a page the child prepared (the PDF half of :func:`_run_split`)."""
+    from .api import _export, load_theme
+
+    started = time.perf_counter()
+    result = JobResult(job.input)
+    target = job.out_dir / f"{job.input.stem}.pdf"
+    with _source_date_epoch(job.source_date_epoch), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            theme = load_theme(job.theme, **{k: dict(v) for k, v in job.theme_overrides})
+            _export(
+                lambda exporter, _theme, _opts: exporter.render(page),
+                job.input,
+                target,
+                theme,
+                "pdf",
+                job.time_limit,
+                {},
+            )
+            result.written.append(target)
+        except Exception as exc:
+            result.errors.append(_describe(job.input, exc))
+        result.warnings = [str(w.message) for w in caught]
+    result.seconds = time.perf_counter() - started
+    result.peak_rss_kib = _peak_rss_kib()
+    result.pid = os.getpid()
+    return result
 
 
 def _run_split(job: Job) -> JobResult:
-    """One input on two cores: the other formats in a forked child while this process makes the PDF.
+    """One input on two cores.
 
-    Importing WeasyPrint and laying out the PDF is most of a one-article build; the EPUB and the
-    DOCX cost little more when they run beside it. The child is forked before WeasyPrint is
-    imported here, so it stays small.
+    A forked child reads the article, prepares the PDF (its HTML, stylesheet and figures; no
+    WeasyPrint needed) and sends it here, then makes the other formats. Meanwhile this process
+    imports WeasyPrint, the longest single step of a one-article build, and then lays out and
+    writes the PDF. Nothing waits for WeasyPrint but the PDF itself.
     """
-    others = tuple(f for f in job.formats if f != "pdf")
-    with cf.ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
-        future = pool.submit(run_job, replace(job, formats=others))
-        pdf = run_job(replace(job, formats=("pdf",)))
-        try:
-            rest = future.result()
-        except Exception as exc:  # the child itself died
-            rest = JobResult(job.input, errors=[_describe(job.input, exc)])
-    merged = JobResult(job.input, removed=pdf.removed, notes=pdf.notes, pid=pdf.pid)
-    for part in (rest, pdf) if job.formats.index("pdf") > 0 else (pdf, rest):
-        merged.written += part.written
-        merged.errors += [e for e in part.errors if e not in merged.errors]
-        merged.warnings += [w for w in part.warnings if w not in merged.warnings]
+    from .exporters._weasyprint import import_weasyprint
+
+    ctx = multiprocessing.get_context("fork")
+    receiver, sender = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_split_child, args=(job, sender), name="opedexport-formats")
+    child.start()
+    sender.close()
+    pdf = JobResult(job.input)
+    rest: JobResult | None = None
+    try:
+        with contextlib.suppress(ImportError, OSError):  # if it fails, the render below says why
+            import_weasyprint()
+        kind, page = receiver.recv()
+        if kind == "pdf" and page is not None:
+            pdf = _render_pdf(job, page)
+        kind, rest = receiver.recv()
+    except EOFError:
+        pass
+    finally:
+        receiver.close()
+        child.join()
+    if rest is None:  # the child died before it could report
+        rest = JobResult(
+            job.input,
+            errors=[
+                f"{job.input}: internal error: the process making "
+                f"{', '.join(f for f in job.formats if f != 'pdf')} stopped "
+                f"(exit code {child.exitcode})"
+            ],
+        )
+    merged = JobResult(job.input, removed=rest.removed, notes=rest.notes, pid=pdf.pid or rest.pid)
+    suffix_order = [f".{name}" for name in job.formats]
+    merged.written = sorted(
+        rest.written + pdf.written,
+        key=lambda p: suffix_order.index(p.suffix) if p.suffix in suffix_order else len(suffix_order),
+    )
+    merged.errors = list(dict.fromkeys(rest.errors + pdf.errors))
+    merged.warnings = list(dict.fromkeys(rest.warnings + pdf.warnings))
     merged.seconds = max(pdf.seconds, rest.seconds)
     merged.peak_rss_kib = max(pdf.peak_rss_kib, rest.peak_rss_kib)
     return merged

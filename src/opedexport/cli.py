@@ -91,15 +91,23 @@ def _parse_formats(value: str) -> list[str]:
     return names
 
 
+def _known_format(name: str) -> str:
+    """``name`` if an exporter is registered under it (nothing is imported); else a RegistryError."""
+    registry.exporters.require_known(name)
+    return name
+
+
 def _cmd_build(args: argparse.Namespace, rep: _Reporter) -> int:
     overrides: dict[str, Any] = {}
     if args.page_size:
         overrides["page"] = {"size": args.page_size}
     if rep.run("theme", lambda: load_theme(args.theme or "default", **overrides)) is None:
         return 1
+    # Names only: each exporter is imported by the process that uses it (a PDF's process imports
+    # WeasyPrint, not python-docx), and one that cannot load fails each input with its reason.
     formats_ok = []
     for name in args.format:
-        if rep.run(f"format {name}", lambda n=name: registry.exporter(n)) is not None:  # type: ignore[misc]
+        if rep.run(f"format {name}", lambda n=name: _known_format(n)) is not None:  # type: ignore[misc]
             formats_ok.append(name)
     if rep.failures and args.fail_fast:
         return 1

@@ -33,8 +33,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .errors import InputError, ModelError
 from .model import _LANG_TAG, Article, Author, clean_text
 
@@ -130,6 +128,8 @@ class Collection:
 
 
 def _load_yaml(path: Path) -> dict[str, Any]:
+    import yaml  # here, not at the top: a build of articles has no manifest to read
+
     from .readers.markdown import _FrontMatterLoader  # the same safe loader: no tags, no aliases
 
     try:

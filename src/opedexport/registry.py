@@ -72,11 +72,15 @@ class _Kind(Generic[P]):
         self._load_entry_points()
         return sorted(self.slots)
 
-    def get(self, name: str) -> type[P]:
+    def require_known(self, name: str) -> None:
+        """Raise :class:`RegistryError` unless ``name`` is registered; unlike :meth:`get`, import nothing."""
         self._load_entry_points()
-        slot = self.slots.get(name)
-        if slot is None:
+        if name not in self.slots:
             raise RegistryError(f"unknown {self.what} {name!r}; available: {', '.join(self.names()) or 'none'}")
+
+    def get(self, name: str) -> type[P]:
+        self.require_known(name)
+        slot = self.slots[name]
         if slot.cls is None:
             assert slot.entry_point is not None
             try:

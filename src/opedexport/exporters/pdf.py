@@ -43,6 +43,7 @@ import re
 import threading
 import warnings
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
@@ -60,7 +61,7 @@ from ._html import XHTML_NS, ImageSrc, css_for, environment, render_article, to_
 from ._weasyprint import import_weasyprint
 from .base import Exporter, Option, build_datetime
 
-__all__ = ["PDF_VARIANTS", "PdfExporter", "book_tree", "misplaced_notes", "subsetter_available"]
+__all__ = ["PDF_VARIANTS", "PdfExporter", "PdfPage", "book_tree", "misplaced_notes", "subsetter_available"]
 
 _LOG = logging.getLogger("opedexport")
 
@@ -76,6 +77,29 @@ _NS = f"{{{XHTML_NS}}}"
 
 
 # --------------------------------------------------------------------------- resources
+
+_BY_CONTENT = "opedexport-image:"
+
+
+@dataclass(frozen=True, slots=True)
+class PdfPage:
+    """An article ready for WeasyPrint (:meth:`PdfExporter.prepare`): small, and it pickles."""
+
+    html: str
+    css: str
+    """The theme's print stylesheet."""
+    base_dir: Path | None
+    """The folder relative URLs resolve against."""
+    roots: tuple[Path, ...]
+    """The folders the document's resources may be read from."""
+    stylesheet_roots: tuple[Path, ...]
+    """The folders the stylesheet's resources (fonts) may be read from."""
+    allow_hosts: tuple[str, ...]
+    images: tuple[tuple[str, bytes, str], ...]
+    """``(url, data, media type)`` of each figure, already read and checked."""
+    pdf_variant: str | None
+    identifier: bytes
+    one_column: bool
 
 
 class _RecordingFetcher(Fetcher):
@@ -112,9 +136,17 @@ class _RecordingFetcher(Fetcher):
         WeasyPrint names image objects after their URL; a name that does not depend on the
         folder the article lies in keeps the PDF's bytes the same wherever it is built.
         """
-        url = f"opedexport-image:{hashlib.sha256(data).hexdigest()[:32]}"
+        url = f"{_BY_CONTENT}{hashlib.sha256(data).hexdigest()[:32]}"
         self._read[url] = (data, mime)
         return url
+
+    def serve(self, url: str, data: bytes, mime: str) -> None:
+        """Serve ``data`` for ``url`` from memory (a figure read by another process's :meth:`by_content`)."""
+        self._read[url] = (data, mime)
+
+    def read_by_content(self) -> dict[str, tuple[bytes, str]]:
+        """The figures :meth:`by_content` named, by URL."""
+        return {url: hit for url, hit in self._read.items() if url.startswith(_BY_CONTENT)}
 
     def flush_warnings(self, stacklevel: int = 3) -> None:
         """Emit one :class:`ResourceRefusedWarning` per distinct refusal recorded so far."""
@@ -174,20 +206,19 @@ def _release_font_config() -> None:
         gc.collect()
 
 
-def _stylesheet(css_text: str, theme: Theme, fetcher: _RecordingFetcher) -> Any:
+def _stylesheet(css_text: str, roots: Iterable[Path], fetcher: _RecordingFetcher) -> Any:
     """The parsed ``weasyprint.CSS`` for ``css_text``, parsed once per process.
 
     What the stylesheet loads while it is parsed (``@font-face``, ``@import``) comes
-    through a fetcher that trusts the themes' folders and the theme's own font files,
-    never the article's folder. Its refusals are reported with the document at hand.
+    through a fetcher that trusts ``roots`` (the themes' folders and the theme's own font
+    files), never the article's folder. Its refusals are reported with the document at hand.
     """
     with _LOCK:
         css = _CSS_CACHE.get(css_text)
         if css is None:
             from weasyprint import CSS
 
-            font_dirs = {path.parent for *_, path in theme.all_font_files()}
-            theme_fetcher = _RecordingFetcher([*theme.template_dirs, themes_dir(), *sorted(font_dirs)])
+            theme_fetcher = _RecordingFetcher(roots)
             css = CSS(string=css_text, url_fetcher=_url_fetcher(theme_fetcher), font_config=_font_config())
             fetcher.pending.extend(theme_fetcher.pending)
             fetcher.refused.extend(theme_fetcher.refused)
@@ -367,21 +398,40 @@ class PdfExporter(Exporter):
     }
 
     def export(self, article: m.Article, theme: Theme, **options: Any) -> bytes:
-        """Render ``article`` with ``theme`` to PDF bytes.
+        """Render ``article`` with ``theme`` to PDF bytes: :meth:`prepare`, then :meth:`render`.
 
         :param options: ``pdf_variant`` and ``allow_hosts`` (see :attr:`options`).
         :raises ExportError: when WeasyPrint cannot produce the document.
         """
+        return self.render(self.prepare(article, theme, **options))
+
+    def prepare(self, article: m.Article, theme: Theme, **options: Any) -> PdfPage:
+        """Everything before WeasyPrint: the print HTML, the stylesheet and the figures, as a picklable
+        :class:`PdfPage`. It does not import WeasyPrint, so another process may do it meanwhile (as a
+        one-article build does while this one imports WeasyPrint). Refused figures are warned of here.
+        """
         opts = self.resolve_options(options)
-        import_weasyprint()
-        _check_subsetter()
         base_dir = article.base_dir
         fetcher = _RecordingFetcher([base_dir, *theme.template_dirs, themes_dir()], allow_hosts=_allow_hosts(opts))
         try:
             rendered = render_article(article, theme, target="pdf", image_src=_image_src(fetcher, base_dir))
             _prepare_tree(rendered.root, article, theme)
-            html_text = to_html_string(rendered.root)
-            return _write_pdf(html_text, base_dir, fetcher, theme, opts, _identifier(article), book=False)
+            return _page(rendered.root, base_dir, fetcher, theme, opts, _identifier(article), book=False)
+        finally:
+            fetcher.flush_warnings()
+
+    def render(self, page: PdfPage) -> bytes:
+        r"""Lay out a :meth:`prepare`\ d page with WeasyPrint and return the PDF's bytes.
+
+        :raises ExportError: when WeasyPrint cannot produce the document.
+        """
+        import_weasyprint()
+        _check_subsetter()
+        fetcher = _RecordingFetcher(page.roots, allow_hosts=page.allow_hosts)
+        for url, data, mime in page.images:
+            fetcher.serve(url, data, mime)
+        try:
+            return _write_pdf(page, fetcher)
         except (OSError, ValueError, TypeError, AssertionError) as exc:
             raise ExportError(f"pdf: WeasyPrint could not render the article: {exc}") from exc
         finally:
@@ -406,13 +456,38 @@ class PdfExporter(Exporter):
         )
         try:
             root = book_tree(collection, theme, lambda article: _image_src(fetcher, article.base_dir))
-            html_text = to_html_string(root)
-            identifier = _book_identifier(collection)
-            return _write_pdf(html_text, collection.base_dir, fetcher, theme, opts, identifier, book=True)
+            page = _page(root, collection.base_dir, fetcher, theme, opts, _book_identifier(collection), book=True)
+            return _write_pdf(page, fetcher)
         except (OSError, ValueError, TypeError, AssertionError) as exc:
             raise ExportError(f"pdf: WeasyPrint could not render the book: {exc}") from exc
         finally:
             fetcher.flush_warnings()
+
+
+def _page(
+    root: Any,
+    base_dir: Path | None,
+    fetcher: _RecordingFetcher,
+    theme: Theme,
+    opts: Mapping[str, Any],
+    identifier: bytes,
+    *,
+    book: bool,
+) -> PdfPage:
+    """The :class:`PdfPage` of the print HTML ``root``, with the figures ``fetcher`` has read."""
+    font_dirs = sorted({path.parent for *_, path in theme.all_font_files()})
+    return PdfPage(
+        html=to_html_string(root),
+        css=css_for(theme, "print", book=book),
+        base_dir=base_dir,
+        roots=tuple(fetcher.roots),
+        stylesheet_roots=(*theme.template_dirs, themes_dir(), *font_dirs),
+        allow_hosts=tuple(sorted(fetcher.allow_hosts)),
+        images=tuple((url, *hit) for url, hit in fetcher.read_by_content().items()),
+        pdf_variant=opts["pdf_variant"],
+        identifier=identifier,
+        one_column=theme.layout.columns == 1,
+    )
 
 
 def _allow_hosts(opts: Mapping[str, Any]) -> tuple[str, ...]:
@@ -437,18 +512,8 @@ def _image_src(fetcher: _RecordingFetcher, base_dir: Path | None) -> ImageSrc:
     return image_src
 
 
-def _write_pdf(
-    html_text: str,
-    base_dir: Path | None,
-    fetcher: _RecordingFetcher,
-    theme: Theme,
-    opts: Mapping[str, Any],
-    identifier: bytes,
-    *,
-    book: bool,
-) -> bytes:
-    """Lay out ``html_text`` with the theme's print stylesheet (with its rules for books if ``book``)
-    and return the PDF's bytes.
+def _write_pdf(page: PdfPage, fetcher: _RecordingFetcher) -> bytes:
+    """Lay out ``page`` with its stylesheet and return the PDF's bytes; ``fetcher`` serves its resources.
 
     Every footnote must print on the page of its call. WeasyPrint 70 sometimes moves a note to the
     next page to make room for a line, and it does so in different places inside and outside a
@@ -457,18 +522,18 @@ def _write_pdf(
     kept. A note still astray is reported with a :class:`~opedexport.errors.LayoutWarning`.
     """
     weasyprint = import_weasyprint()
-    options = {"pdf_variant": opts["pdf_variant"], "pdf_identifier": identifier}
+    options = {"pdf_variant": page.pdf_variant, "pdf_identifier": page.identifier}
     with _LOCK:
-        stylesheet = _stylesheet(css_for(theme, "print", book=book), theme, fetcher)
+        stylesheet = _stylesheet(page.css, page.stylesheet_roots, fetcher)
         html = weasyprint.HTML(
-            string=html_text,
-            base_url=base_dir.resolve().as_uri() + "/" if base_dir is not None else None,
+            string=page.html,
+            base_url=page.base_dir.resolve().as_uri() + "/" if page.base_dir is not None else None,
             url_fetcher=_url_fetcher(fetcher),
         )
         document = html.render(stylesheets=[stylesheet], font_config=_font_config(), **options)
         strays = misplaced_notes(document)
-        if strays and theme.layout.columns == 1:
-            retry = _stylesheet(_ONE_COLUMN_BOX, theme, fetcher)
+        if strays and page.one_column:
+            retry = _stylesheet(_ONE_COLUMN_BOX, page.stylesheet_roots, fetcher)
             second = html.render(stylesheets=[stylesheet, retry], font_config=_font_config(), **options)
             second_strays = misplaced_notes(second)
             if len(second_strays) < len(strays):
