@@ -623,3 +623,28 @@ def test_subsetter_detection_agrees_with_the_system() -> None:
     import ctypes.util
 
     assert pdfmod.subsetter_available() == (ctypes.util.find_library("harfbuzz-subset") is not None)
+
+
+# --------------------------------------------------------------------------- prepare here, render there
+
+
+def test_a_prepared_page_renders_in_another_process_with_its_hyphenation(tmp_path: Path) -> None:
+    import pickle
+
+    article = long_article(tmp_path)  # justified Indonesian that needs hyphens
+    page = PdfExporter().prepare(article, Theme.load("default"))
+    assert [path.name for path, _ in page.hyphenation] == ["hyph_id_ID.dic"]
+    assert PdfExporter().prepare(article, Theme.load("default", text={"hyphenate": False})).hyphenation == ()
+    (tmp_path / "page.pickle").write_bytes(pickle.dumps(page))
+    # A fresh process that cannot parse a hyphenation file still hyphenates: the page brought the patterns.
+    probe = (
+        "import pickle, sys, pyphen\n"
+        "def refuse(self, path): raise AssertionError(f'parsed {path}')\n"
+        "pyphen.HyphDict.__init__ = refuse\n"
+        "from opedexport.exporters.pdf import PdfExporter\n"
+        "page = pickle.loads(open(sys.argv[1], 'rb').read())\n"
+        "open(sys.argv[2], 'wb').write(PdfExporter().render(page))\n"
+    )
+    out = tmp_path / "there.pdf"
+    subprocess.run([sys.executable, "-c", probe, str(tmp_path / "page.pickle"), str(out)], check=True, timeout=120)
+    assert out.read_bytes() == PdfExporter().render(page)

@@ -43,7 +43,7 @@ import re
 import threading
 import warnings
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
@@ -100,6 +100,9 @@ class PdfPage:
     pdf_variant: str | None
     identifier: bytes
     one_column: bool
+    hyphenation: tuple[tuple[Path, Any], ...] = ()
+    """Pyphen's parsed patterns for the article's language, by dictionary file: parsing them is a
+    tenth of a cold render, so a page laid out in another process brings them along."""
 
 
 class _RecordingFetcher(Fetcher):
@@ -416,7 +419,10 @@ class PdfExporter(Exporter):
         try:
             rendered = render_article(article, theme, target="pdf", image_src=_image_src(fetcher, base_dir))
             _prepare_tree(rendered.root, article, theme)
-            return _page(rendered.root, base_dir, fetcher, theme, opts, _identifier(article), book=False)
+            page = _page(rendered.root, base_dir, fetcher, theme, opts, _identifier(article), book=False)
+            if theme.text.hyphenate:
+                page = replace(page, hyphenation=_hyphenation_patterns(article.lang))
+            return page
         finally:
             fetcher.flush_warnings()
 
@@ -427,6 +433,7 @@ class PdfExporter(Exporter):
         """
         import_weasyprint()
         _check_subsetter()
+        _install_hyphenation(page.hyphenation)
         fetcher = _RecordingFetcher(page.roots, allow_hosts=page.allow_hosts)
         for url, data, mime in page.images:
             fetcher.serve(url, data, mime)
@@ -488,6 +495,31 @@ def _page(
         identifier=identifier,
         one_column=theme.layout.columns == 1,
     )
+
+
+def _hyphenation_patterns(lang: str) -> tuple[tuple[Path, Any], ...]:
+    """Pyphen's patterns for ``lang`` (the dictionary WeasyPrint hyphenates it with), parsed now."""
+    import pyphen
+
+    name = pyphen.language_fallback(lang)
+    cache = getattr(pyphen, "hdcache", None)
+    if name is None or not isinstance(cache, dict):
+        return ()
+    pyphen.Pyphen(lang=name)  # parses the file into pyphen's per-file cache
+    path = pyphen.LANGUAGES[name]
+    return ((path, cache[path]),) if path in cache else ()
+
+
+def _install_hyphenation(patterns: Iterable[tuple[Path, Any]]) -> None:
+    """Put patterns parsed elsewhere into pyphen's per-file cache, where WeasyPrint's ``Pyphen()`` finds them."""
+    if not patterns:
+        return
+    import pyphen
+
+    cache = getattr(pyphen, "hdcache", None)
+    if isinstance(cache, dict):
+        for path, parsed in patterns:
+            cache.setdefault(path, parsed)
 
 
 def _allow_hosts(opts: Mapping[str, Any]) -> tuple[str, ...]:
