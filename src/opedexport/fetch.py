@@ -16,7 +16,6 @@ import mimetypes
 import os
 import urllib.error
 import urllib.parse
-import urllib.request
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
@@ -33,11 +32,6 @@ DEFAULT_MAX_PIXELS = 40_000_000
 
 class Refused(Exception):
     """A resource was refused; the message says which and why."""
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: object, **kwargs: object) -> None:
-        return None
 
 
 class Fetcher:
@@ -125,7 +119,9 @@ class Fetcher:
         if scheme == "data":
             return self._data_url(url)
         if scheme == "file":
-            return self._file(Path(urllib.request.url2pathname(parsed.path)))
+            from urllib.request import url2pathname
+
+            return self._file(Path(url2pathname(parsed.path)))
         if scheme in ("http", "https"):
             return self._http(url, parsed.hostname or "")
         raise Refused(f"scheme {scheme or '(none)'!r} is not allowed")
@@ -163,7 +159,13 @@ class Fetcher:
     def _http(self, url: str, host: str) -> tuple[bytes, str]:
         if host.lower() not in self.allow_hosts:
             raise Refused("network access is off (allow the host explicitly to fetch it)")
-        opener = urllib.request.build_opener(_NoRedirect)
+        import urllib.request  # only when a host is allowed: the network is off by default
+
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args: object, **kwargs: object) -> None:
+                return None
+
+        opener = urllib.request.build_opener(NoRedirect)
         try:
             with opener.open(url, timeout=self.timeout) as response:
                 if response.status != 200:

@@ -94,8 +94,6 @@ from docx.parts.story import StoryPart
 from docx.section import Section
 from docx.shared import Emu, Twips
 from lxml import etree
-from PIL import Image as PILImage
-from PIL import ImageFont
 
 from .. import model as m
 from ..collection import Collection
@@ -1557,6 +1555,8 @@ def _restart_each_section() -> Any:
 @cache
 def _font(path: Path) -> Any:
     """A font file loaded by Pillow (FreeType) at 100 px, to measure text; ``None`` when unreadable."""
+    from PIL import ImageFont  # only books measure text
+
     try:
         return ImageFont.truetype(str(path), 100)
     except OSError:
@@ -1784,6 +1784,8 @@ def _word_image(data: bytes) -> io.BytesIO | None:
     except Exception:  # python-docx raises several kinds for unknown or broken images
         pass
     try:
+        from PIL import Image as PILImage  # only figures need it
+
         with PILImage.open(io.BytesIO(data)) as im:
             im.load()
             out = io.BytesIO()
