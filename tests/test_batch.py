@@ -146,3 +146,15 @@ def test_a_split_build_reports_a_bad_input_once(tmp_path: Path) -> None:
     assert len(result.errors) == 1 and str(bad) in result.errors[0]
     assert result.written == []
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_a_split_build_whose_child_dies_reports_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from opedexport import batch
+
+    (path,) = write_articles(tmp_path / "in", 1)
+    monkeypatch.setattr(batch, "_split_child", lambda job, conn: os._exit(3))
+    (result,) = export_many([path], ["pdf", "epub"], tmp_path / "out").results
+    assert result.written == []
+    assert result.errors == [f"{path}: internal error: the process making epub stopped (exit code 3)"]

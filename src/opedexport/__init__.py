@@ -17,6 +17,7 @@ from .collection import Collection, Part, load_manifest
 from .errors import (
     ExportError,
     InputError,
+    LayoutWarning,
     LimitError,
     ModelError,
     OpedexportError,
@@ -40,6 +41,7 @@ __all__ = [
     "ExportError",
     "InputError",
     "JobResult",
+    "LayoutWarning",
     "LimitError",
     "ModelError",
     "OpedexportError",

@@ -14,6 +14,8 @@ import contextlib
 import multiprocessing
 import multiprocessing.context
 import os
+import queue
+import threading
 import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -291,20 +293,35 @@ def _run_split(job: Job) -> JobResult:
     child = ctx.Process(target=_split_child, args=(job, sender), name="opedexport-formats")
     child.start()
     sender.close()
+    # A thread takes the child's messages as they come, so the child never waits for this process
+    # (busy importing WeasyPrint) to read the page before it goes on with the other formats.
+    inbox: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
+
+    def pump() -> None:
+        try:
+            while True:
+                inbox.put(receiver.recv())
+        except (EOFError, OSError):
+            inbox.put(("end", None))
+
+    reader = threading.Thread(target=pump, name="opedexport-split-inbox", daemon=True)
+    reader.start()
     pdf = JobResult(job.input)
     rest: JobResult | None = None
     try:
         with contextlib.suppress(ImportError, OSError):  # if it fails, the render below says why
             import_weasyprint()
-        kind, page = receiver.recv()
-        if kind == "pdf" and page is not None:
-            pdf = _render_pdf(job, page)
-        kind, rest = receiver.recv()
-    except EOFError:
-        pass
+        kind, message = inbox.get()
+        if kind == "pdf" and message is not None:
+            pdf = _render_pdf(job, message)
+        if kind == "pdf":
+            kind, message = inbox.get()
+        if kind == "rest":
+            rest = message
     finally:
-        receiver.close()
         child.join()
+        reader.join()
+        receiver.close()
     if rest is None:  # the child died before it could report
         rest = JobResult(
             job.input,
