@@ -251,10 +251,11 @@ def _split_child(job: Job, conn: Any) -> None:
 def _render_pdf(job: Job, page: Any) -> JobResult:
     """Lay out and write a page the child prepared (the PDF half of :func:`_run_split`)."""
     from .api import _export, load_theme
+    from .registry import registry
 
     started = time.perf_counter()
     result = JobResult(job.input)
-    target = job.out_dir / f"{job.input.stem}.pdf"
+    target = job.out_dir / f"{job.input.stem}{registry.exporter('pdf').suffix}"
     with _source_date_epoch(job.source_date_epoch), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
