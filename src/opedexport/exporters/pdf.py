@@ -617,7 +617,8 @@ def misplaced_notes(document: Any) -> list[tuple[int, int, int]]:
     call_page: dict[int, int] = {}
     note_page: dict[int, int] = {}
     for number, page in enumerate(document.pages, start=1):
-        stack = [page._page_box]
+        # WeasyPrint 70 keeps a page's box tree in ``_page_box``; without one there is nothing to check.
+        stack = [box] if (box := getattr(page, "_page_box", None)) is not None else []
         while stack:
             box = stack.pop()
             tag = getattr(box, "element_tag", None) or ""
