@@ -341,54 +341,50 @@ def _prepare_tree(root: Any, article: m.Article, theme: Theme) -> None:
 #: A run of this many characters without a break opportunity gets one every :data:`_RUN_STEP` characters.
 _LONG_RUN = re.compile(r"[^\s\u200b]{48,}")
 _RUN_STEP = 24
+_NEWLINE_RUN = re.compile(r"[ \t]*[\r\n][\s]*")
 
 
-def _break_long_runs(root: Any) -> None:
+def _break_long_runs(text: str) -> str:
     """Give very long unbroken runs (a pasted hash, a URL, a hostile 5,000-letter word) a zero-width
     space every few dozen characters: WeasyPrint's line breaking takes time growing with the cube of
     such a run's length once it is hyphenatable. Ordinary words are never touched.
     """
+    if len(text) < 48:
+        return text
+    return _LONG_RUN.sub(
+        lambda mt: "\u200b".join(mt[0][i : i + _RUN_STEP] for i in range(0, len(mt[0]), _RUN_STEP)), text
+    )
 
-    def split(text: str | None) -> str | None:
-        if not text or len(text) < 48:
+
+def _collapse_newlines(text: str) -> str:
+    """Line breaks as the spaces they are under ``white-space: normal``. The rendering is the same;
+    WeasyPrint 70 alone stumbles on a space and a newline it has to collapse inside a footnote (it
+    fails an assertion of its own on a collapsible newline).
+    """
+    return _NEWLINE_RUN.sub(" ", text) if "\n" in text or "\r" in text else text
+
+
+def _prepare_text(root: Any) -> None:
+    """Every text under ``root`` through :func:`_collapse_newlines` (outside ``pre``) and :func:`_break_long_runs`."""
+    in_pre = {id(el) for pre in root.iter(f"{_NS}pre") for el in pre.iter()}
+
+    def fix(text: str | None, preformatted: bool) -> str | None:
+        if not text:
             return text
-        return _LONG_RUN.sub(
-            lambda mt: "\u200b".join(mt[0][i : i + _RUN_STEP] for i in range(0, len(mt[0]), _RUN_STEP)), text
-        )
+        return _break_long_runs(text if preformatted else _collapse_newlines(text))
 
     for el in root.iter():
         if isinstance(el.tag, str):
-            el.text = split(el.text)
-            el.tail = split(el.tail)
-
-
-_NEWLINE_RUN = re.compile(r"[ \t]*[\r\n][\s]*")
-
-
-def _collapse_newlines(root: Any) -> None:
-    """Turn line breaks in text (outside ``pre``) into the spaces they are under ``white-space: normal``.
-
-    The rendering is the same; WeasyPrint 70 alone stumbles on a space and a newline it has to
-    collapse inside a footnote (it fails an assertion of its own on a collapsible newline).
-    """
-
-    def collapse(text: str | None) -> str | None:
-        return _NEWLINE_RUN.sub(" ", text) if text and ("\n" in text or "\r" in text) else text
-
-    skip = {id(el) for pre in root.iter(f"{_NS}pre") for el in pre.iter()}
-    for el in root.iter():
-        if isinstance(el.tag, str) and id(el) not in skip:
-            el.text = collapse(el.text)
-            if el.getparent() is None or id(el.getparent()) not in skip:
-                el.tail = collapse(el.tail)
+            el.text = fix(el.text, id(el) in in_pre)
+            parent = el.getparent()
+            el.tail = fix(el.tail, parent is not None and id(parent) in in_pre)
 
 
 def _prepare_body(root: Any, theme: Theme) -> None:
     """List numbers WeasyPrint does not read, line breaks and very long runs in text, and the drop
     cap of every article body under ``root``.
     """
-    _collapse_newlines(root)
-    _break_long_runs(root)
+    _prepare_text(root)
     # WeasyPrint ignores <ol start>: say it with the list-item counter.
     for ol in root.iter(f"{_NS}ol"):
         start = ol.get("start", "")
@@ -453,7 +449,6 @@ class PdfExporter(Exporter):
 
         :raises ExportError: when WeasyPrint cannot produce the document.
         """
-        import_weasyprint()
         _check_subsetter()
         _install_hyphenation(page.hyphenation)
         fetcher = _RecordingFetcher(page.roots, allow_hosts=page.allow_hosts)
@@ -477,7 +472,6 @@ class PdfExporter(Exporter):
         :raises ExportError: when WeasyPrint cannot produce the document.
         """
         opts = self.resolve_options(options)
-        import_weasyprint()
         _check_subsetter()
         article_dirs = sorted({a.base_dir for a in collection.articles if a.base_dir is not None})
         fetcher = _RecordingFetcher(
