@@ -132,6 +132,33 @@ def _source_date_epoch(value: str | None) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = before
 
 
+@contextlib.contextmanager
+def _recording(job: Job) -> Iterator[JobResult]:
+    """A job's result being made: in ``SOURCE_DATE_EPOCH`` as the job says, with the warnings,
+    the time, the peak memory and the process recorded. An exception in the block is an error of
+    the result, not of the caller.
+    """
+    started = time.perf_counter()
+    result = JobResult(job.input)
+    with _source_date_epoch(job.source_date_epoch), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            yield result
+        except Exception as exc:
+            result.errors.append(_describe(job.input, exc))
+        result.warnings = [str(w.message) for w in caught]
+    result.seconds = time.perf_counter() - started
+    result.peak_rss_kib = _peak_rss_kib()
+    result.pid = os.getpid()
+
+
+def _theme(job: Job) -> Any:
+    """The job's theme, with its overrides."""
+    from .api import load_theme
+
+    return load_theme(job.theme, **{k: dict(v) for k, v in job.theme_overrides})
+
+
 def run_job(job: Job, *, send_pdf: Callable[[Any], None] | None = None) -> JobResult:
     """Read ``job.input`` and export it to each format; never raises for a bad input.
 
@@ -139,19 +166,16 @@ def run_job(job: Job, *, send_pdf: Callable[[Any], None] | None = None) -> JobRe
         stylesheet and figures, see :meth:`~opedexport.exporters.pdf.PdfExporter.prepare`) and
         handed to ``send_pdf``, which receives ``None`` if it cannot be (the error is in the result).
     """
-    from .api import export, load_theme, read_result
+    from .api import export, read_result
     from .registry import registry
 
-    started = time.perf_counter()
-    result = JobResult(job.input)
     formats = list(job.formats)
     pending_pdf = send_pdf is not None and "pdf" in formats
     if pending_pdf:
         formats.remove("pdf")
-    with _source_date_epoch(job.source_date_epoch), warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with _recording(job) as result:
         try:
-            theme = load_theme(job.theme, **{k: dict(v) for k, v in job.theme_overrides})
+            theme = _theme(job)
             report = read_result(job.input, job.reader, lang=job.lang)
             result.removed = [f"{r.line}: ({r.rule}) {r.text}" for r in report.removed]
             result.notes = list(report.notes)
@@ -165,15 +189,9 @@ def run_job(job: Job, *, send_pdf: Callable[[Any], None] | None = None) -> JobRe
                     result.written.append(target)
                 except Exception as exc:
                     result.errors.append(_describe(job.input, exc))
-        except Exception as exc:
-            result.errors.append(_describe(job.input, exc))
         finally:
             if pending_pdf and send_pdf is not None:
                 send_pdf(None)
-        result.warnings = [str(w.message) for w in caught]
-    result.seconds = time.perf_counter() - started
-    result.peak_rss_kib = _peak_rss_kib()
-    result.pid = os.getpid()
     return result
 
 
@@ -194,7 +212,7 @@ def _prepare_pdf(job: Job, article: Any, theme: Any, result: JobResult) -> Any:
     try:
         exporter = _exporter(registry.exporter("pdf"))
         with limits.time_limit(job.time_limit, what="the pdf export", path=job.input):
-            return exporter.prepare(article, theme, **exporter.resolve_options(_options(job, "pdf")))
+            return exporter.prepare(article, theme, **_options(job, "pdf"))
     except Exception as exc:
         result.errors.append(_describe(job.input, exc))
         return None
@@ -250,32 +268,14 @@ def _split_child(job: Job, conn: Any) -> None:
 
 def _render_pdf(job: Job, page: Any) -> JobResult:
     """Lay out and write a page the child prepared (the PDF half of :func:`_run_split`)."""
-    from .api import _export, load_theme
+    from .api import _export
     from .registry import registry
 
-    started = time.perf_counter()
-    result = JobResult(job.input)
     target = job.out_dir / f"{job.input.stem}{registry.exporter('pdf').suffix}"
-    with _source_date_epoch(job.source_date_epoch), warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            theme = load_theme(job.theme, **{k: dict(v) for k, v in job.theme_overrides})
-            _export(
-                lambda exporter, _theme, _opts: exporter.render(page),
-                job.input,
-                target,
-                theme,
-                "pdf",
-                job.time_limit,
-                {},
-            )
-            result.written.append(target)
-        except Exception as exc:
-            result.errors.append(_describe(job.input, exc))
-        result.warnings = [str(w.message) for w in caught]
-    result.seconds = time.perf_counter() - started
-    result.peak_rss_kib = _peak_rss_kib()
-    result.pid = os.getpid()
+    with _recording(job) as result:
+        render = lambda exporter, _theme, _opts: exporter.render(page)  # noqa: E731
+        _export(render, job.input, target, _theme(job), "pdf", job.time_limit, {})
+        result.written.append(target)
     return result
 
 
