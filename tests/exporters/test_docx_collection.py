@@ -284,7 +284,7 @@ def test_core_properties(corpus: Collection, corpus_docx: bytes) -> None:
     assert props.author == (everyone if len(everyone) <= 255 else everyone[:254] + "…")  # python-docx's limit
     assert props.language == "id"
     assert props.subject == corpus.subtitle
-    assert props.created == props.modified == build_datetime(corpus.as_article())
+    assert props.created == props.modified == build_datetime()
 
 
 def test_figures_come_from_the_manifest_folder(corpus: Collection, corpus_docx: bytes) -> None:

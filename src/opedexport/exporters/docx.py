@@ -57,8 +57,10 @@ The exporter walks the model itself (no HTML step). Its parts:
   when it is not the book's; labels and dates follow the book's language.
 * **Package.** The template's thumbnail, ``stylesWithEffects.xml`` and custom
   XML item are dropped, ``app.xml`` is replaced, core properties come from the
-  article with :func:`~opedexport.exporters.base.build_datetime` for every date,
-  and the zip is rewritten with fixed timestamps, so the same input gives the
+  article, every date of the file (core properties, zip entries) is
+  :func:`~opedexport.exporters.base.build_datetime` (``SOURCE_DATE_EPOCH``, else
+  the time of the build; never the article's date), and the zip is rewritten
+  in a fixed order, so under ``SOURCE_DATE_EPOCH`` the same input gives the
   same bytes.
 
 Not carried over: the drop cap and two columns (the PDF's), the font
@@ -900,6 +902,8 @@ class _DocxWriter:
         self.lang = lang
         self.book = book
         self.labels = labels_for(lang)
+        self.when = build_datetime()
+        """The document's own timestamp (core properties and zip entries): one moment for the whole file."""
         self.sheet = StyleSheet(theme, book=book)
         self.document = Document()
         self.part = self.document.part
@@ -939,7 +943,7 @@ class _DocxWriter:
             subject=article.summary or article.subtitle,
             keywords=article.tags,
             identifier=article.source_url,
-            when=build_datetime(article),
+            when=self.when,
         )
         return self.document
 
@@ -984,7 +988,7 @@ class _DocxWriter:
             subject=collection.subtitle,
             keywords=[tag for a in collection.articles for tag in a.tags],
             identifier="",
-            when=build_datetime(book),
+            when=self.when,
         )
         return self.document
 
@@ -1195,7 +1199,7 @@ class _DocxWriter:
         props.last_modified_by = ""
         props.revision = 1
         stamp = when.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
-        # W3CDTF needs a four-digit year: an article dated before 1970 is stamped 1970.
+        # W3CDTF needs a four-digit year: a SOURCE_DATE_EPOCH before 1970 is stamped 1970.
         props.created = props.modified = props.last_printed = max(stamp, dt.datetime(1970, 1, 1))
 
     # ------------------------------------------------------------------ containers
@@ -1845,8 +1849,9 @@ class DocxExporter(Exporter):
         :param options: only the common ones (``allow_hosts``).
         """
         opts = self.resolve_options(options)
-        document = _DocxWriter(theme, lang=article.lang).write_article(article, _fetcher(article, theme, opts))
-        return _save(document, build_datetime(article))
+        writer = _DocxWriter(theme, lang=article.lang)
+        document = writer.write_article(article, _fetcher(article, theme, opts))
+        return _save(document, writer.when)
 
     def export_collection(self, collection: Collection, theme: Theme, **options: Any) -> bytes:
         """Render ``collection`` as one Word book: a title page, the contents (a ``TOC`` field
@@ -1860,7 +1865,7 @@ class DocxExporter(Exporter):
         opts = self.resolve_options(options)
         writer = _DocxWriter(theme, lang=collection.lang, book=True)
         document = writer.write_book(collection, lambda article: _fetcher(article, theme, opts, collection.base_dir))
-        return _save(document, build_datetime(collection.as_article()))
+        return _save(document, writer.when)
 
 
 def _fetcher(article: m.Article, theme: Theme, options: dict[str, Any], book_dir: Path | None = None) -> Fetcher:

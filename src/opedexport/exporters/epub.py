@@ -26,8 +26,10 @@ stylesheet links, metadata) and the ``<body>`` attributes.
 ebooklib writes the zip with the current time and its own order, so the
 archive is written again: ``mimetype`` first and stored, then the container,
 the package document and the rest in a fixed order, every entry dated
-:func:`~opedexport.exporters.base.build_datetime`. With the same input (and
-``SOURCE_DATE_EPOCH`` when set) the bytes are the same on every run.
+:func:`~opedexport.exporters.base.build_datetime` (``SOURCE_DATE_EPOCH``, else
+the time of the build), as ``dcterms:modified`` is. The article's date is its
+``dc:date`` and never the book's modification time. With the same input and
+``SOURCE_DATE_EPOCH`` the bytes are the same on every run.
 """
 
 from __future__ import annotations
@@ -241,7 +243,7 @@ class EpubExporter(Exporter):
             images=images,
             kind="article",
         )
-        return _write_book(contents, theme, subset_fonts=opts["subset_fonts"], when=build_datetime(article))
+        return _write_book(contents, theme, subset_fonts=opts["subset_fonts"], when=build_datetime())
 
     def export_collection(self, collection: Collection, theme: Theme, **options: Any) -> bytes:
         """Render ``collection`` with ``theme`` as one EPUB 3 book and return its bytes.
@@ -315,7 +317,7 @@ class EpubExporter(Exporter):
             images=images,
             kind="book",
         )
-        return _write_book(contents, theme, subset_fonts=opts["subset_fonts"], when=build_datetime(meta))
+        return _write_book(contents, theme, subset_fonts=opts["subset_fonts"], when=build_datetime())
 
 
 def _write_book(contents: _Contents, theme: Theme, *, subset_fonts: bool, when: dt.datetime) -> bytes:
@@ -369,7 +371,7 @@ def _write_book(contents: _Contents, theme: Theme, *, subset_fonts: bool, when: 
 
     raw = io.BytesIO()
     try:
-        # dcterms:modified needs a four-digit year: an article dated before 1970 is modified in 1970.
+        # dcterms:modified needs a four-digit year: a SOURCE_DATE_EPOCH before 1970 is written as 1970.
         modified = max(when.astimezone(dt.UTC), dt.datetime(1970, 1, 1, tzinfo=dt.UTC))
         # Level 0: the archive is written again by _reproducible_zip, which compresses it once.
         options = {"mtime": modified, "raise_exceptions": True, "epub3_pages": False, "compresslevel": 0}

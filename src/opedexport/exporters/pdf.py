@@ -13,10 +13,11 @@ its host is allowed. A figure whose image is refused, missing or unreadable
 is left out with a :class:`~opedexport.errors.ResourceRefusedWarning`; the
 export goes on.
 
-The output is reproducible: the dates written are
-:func:`~opedexport.exporters.base.build_datetime` (``SOURCE_DATE_EPOCH`` or
-the article's date) and the file identifier is derived from the article, so
-the same input and environment give the same bytes.
+The output is reproducible: the dates written (``/CreationDate``, ``/ModDate``) are
+:func:`~opedexport.exporters.base.build_datetime` (``SOURCE_DATE_EPOCH``, else the
+time of the build; never the article's date, which is its dateline) and the file
+identifier is derived from the article, so the same input under the same
+``SOURCE_DATE_EPOCH`` gives the same bytes.
 
 A :class:`~opedexport.collection.Collection` becomes one book
 (:meth:`PdfExporter.export_collection`): the theme's ``collection.html.j2``
@@ -288,8 +289,9 @@ def _identifier(article: m.Article) -> bytes:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32].encode("ascii")
 
 
-def _set_meta(root: Any, article: m.Article) -> None:
-    """Write the dates and the creator into the head, where WeasyPrint reads the PDF's metadata.
+def _set_meta(root: Any) -> None:
+    """Write the build date (as created and modified) and the creator into the head, where
+    WeasyPrint reads the PDF's metadata; it replaces the article's date the template put there.
 
     Title, authors, description (subject), keywords and ``lang`` are already there from the template.
     """
@@ -300,7 +302,7 @@ def _set_meta(root: Any, article: m.Article) -> None:
     for meta in list(head.iterfind(f"{_NS}meta")):
         if meta.get("name") in replaced:
             head.remove(meta)
-    stamp = build_datetime(article).strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = build_datetime().strftime("%Y-%m-%dT%H:%M:%SZ")
     for name, content in (
         ("dcterms.created", stamp),
         ("dcterms.modified", stamp),
@@ -334,7 +336,7 @@ def _wrap_initial(el: Any) -> bool:
 
 def _prepare_tree(root: Any, article: m.Article, theme: Theme) -> None:
     """Adjust the shared HTML for print: metadata, list numbers WeasyPrint does not read, the drop cap."""
-    _set_meta(root, article)
+    _set_meta(root)
     _prepare_body(root, theme)
 
 
@@ -733,6 +735,6 @@ def book_tree(collection: Collection, theme: Theme, image_src_for: Callable[[m.A
         if mark is None:
             raise ExportError(f'collection.html.j2 must contain <div id="{_CHAPTER_MARK}-N"/> for every chapter')
         mark.getparent().replace(mark, chapter)
-    _set_meta(root, collection.as_article())
+    _set_meta(root)
     _prepare_body(root, theme)
     return root
