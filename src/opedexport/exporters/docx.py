@@ -53,8 +53,10 @@ The exporter walks the model itself (no HTML step). Its parts:
   numbers in ``PAGEREF`` fields) so it shows without updating fields: the page
   numbers are estimated by :class:`_Pagination`, and ``w:updateFields`` asks
   Word to recompute them on opening (LibreOffice shows them as written, and
-  converts without a prompt). Each article's runs carry its own ``w:lang``
-  when it is not the book's; labels and dates follow the book's language.
+  converts without a prompt). Each article is in its own language: its runs
+  carry its ``w:lang`` when it is not the book's (Word hyphenates and checks
+  spelling by it), and its labels ("By … and …", the kicker) and date are in
+  that language; the book's title page and contents are in the book's.
 * **Package.** The template's thumbnail, ``stylesWithEffects.xml`` and custom
   XML item are dropped, ``app.xml`` is replaced, core properties come from the
   article, every date of the file (core properties, zip entries) is
@@ -993,17 +995,22 @@ class _DocxWriter:
         return self.document
 
     def render_article(self, article: m.Article, fetcher: Fetcher, *, title_style: str) -> Any:
-        """Render ``article`` where content goes now: its title block, body and end matter.
+        """Render ``article`` where content goes now: its title block, body and end matter, with
+        labels and date in the article's language (in a book too).
 
         :returns: the paragraph of its title.
         """
         self.article = article
         self.fetcher = fetcher
-        kicker = self.labels.opinion + (f" · {article.publication}" if article.publication else "")
-        title = self.render_title_block(article, kicker=kicker, title_style=title_style)
-        self._first = True
-        self.blocks(article.body)
-        self.render_end_matter()
+        own, self.labels = self.labels, labels_for(article.lang)
+        try:
+            kicker = self.labels.opinion + (f" · {article.publication}" if article.publication else "")
+            title = self.render_title_block(article, kicker=kicker, title_style=title_style)
+            self._first = True
+            self.blocks(article.body)
+            self.render_end_matter()
+        finally:
+            self.labels = own
         return title
 
     def setup_document(self) -> None:
@@ -1482,8 +1489,8 @@ class _DocxWriter:
 
     def render_title_block(self, a: m.Article, *, kicker: str, title_style: str, by: str = "") -> Any:
         """Kicker (``Opini · DepokPos``), title (in ``title_style``), dek, byline (after ``by``, else
-        the language's "By") with affiliations, and date, with labels and date in the document's
-        language. A book's title page is the book's own title block
+        the language's "By") with affiliations, and date, with labels and date in the language of
+        :attr:`labels` (the article's, see :meth:`render_article`). A book's title page is the book's own title block
         (:meth:`~opedexport.collection.Collection.as_article`), its byline naming the editors.
 
         :returns: the title's paragraph.
@@ -1857,8 +1864,8 @@ class DocxExporter(Exporter):
         """Render ``collection`` as one Word book: a title page, the contents (a ``TOC`` field
         already filled in, with estimated page numbers that Word updates on opening), each part's
         title on a page, and each article in a section of its own, with its title as running
-        header, its footnotes numbered from 1 and its runs in its own language; labels and dates
-        follow the book's language.
+        header, its footnotes numbered from 1, and its runs, labels and date in its own language;
+        the title page and the contents are in the book's language.
 
         :param options: only the common ones (``allow_hosts``).
         """

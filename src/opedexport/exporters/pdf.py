@@ -22,8 +22,9 @@ identifier is derived from the article, so the same input under the same
 A :class:`~opedexport.collection.Collection` becomes one book
 (:meth:`PdfExporter.export_collection`): the theme's ``collection.html.j2``
 gives the title page, the contents (page numbers by ``target-counter``) and
-the part title pages, and each article, rendered as alone, becomes a chapter
-with its own language, footnote numbers and running header (the rules are in
+the part title pages, in the book's language, and each article, rendered as
+alone, becomes a chapter with its own language (its ``lang``, which WeasyPrint
+hyphenates by and tags, and its labels and date), footnote numbers and running header (the rules are in
 ``_collection.print.css.j2``, part of the print stylesheet).
 
 Parsed stylesheets are cached per CSS text and one WeasyPrint
@@ -661,8 +662,8 @@ def book_tree(collection: Collection, theme: Theme, image_src_for: Callable[[m.A
 
     The front matter (title page, contents, part title pages) comes from the theme's
     ``collection.html.j2`` in the book's language. Each article is rendered with ``article.html.j2``
-    (labels in the book's language, ids prefixed ``aN-``) and its ``<article>`` becomes chapter N:
-    ``<article class="oped chapter" id="aN" lang="…">``, keeping the article's own language. The print
+    as alone (labels and date in its own language, ids prefixed ``aN-``) and its ``<article>`` becomes
+    chapter N: ``<article class="oped chapter" id="aN" lang="…">`` in the article's language. The print
     stylesheet starts every chapter on a new page, restarts footnote numbers in it, and sets its title
     as the running header and as a bookmark under its part.
 
@@ -687,7 +688,6 @@ def book_tree(collection: Collection, theme: Theme, image_src_for: Callable[[m.A
             target="pdf",
             image_src=image_src_for(article),
             id_prefix=f"a{n}-",
-            labels_lang=collection.lang,
         )
         chapter = rendered.root.find(f"{_NS}body/{_NS}article")
         if chapter is None:
