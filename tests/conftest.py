@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 from pathlib import Path
 
@@ -14,6 +15,12 @@ TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 DATA = TESTS / "data"
 SOURCE = REPO / "source"
+
+#: The tests build reproducibly: a document is stamped with this moment, so two builds of the same
+#: input are equal byte for byte. Without ``SOURCE_DATE_EPOCH`` it is stamped with the time of the
+#: build (tests that check that unset it: tests/exporters/test_dates.py).
+TEST_EPOCH = 1700000000  # 2023-11-14T22:13:20Z
+os.environ.setdefault("SOURCE_DATE_EPOCH", str(TEST_EPOCH))
 
 
 def _t(text: str) -> m.Text:

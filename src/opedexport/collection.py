@@ -21,8 +21,9 @@ grouped into parts::
         articles: [articles/one.md]
 
 Article paths are relative to the manifest and must stay inside its folder.
-Each article keeps its own language, title, byline and footnotes; labels
-(contents, notes) follow the book's language.
+Each article keeps its own language, title, byline and footnotes, with its labels
+("By", the notes heading) and date in its language; the book's own pages (title page,
+contents, part pages) follow the book's language.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ class Collection:
     publication: str = ""
     date: dt.date | None = None
     lang: str = "und"
-    """The book's language: labels follow it; each article keeps its own ``lang``."""
+    """The book's language: its own pages (title page, contents) follow it; each article keeps its own ``lang``."""
     cover: str = ""
     """Cover image relative to the manifest's folder; ``""``: exporters generate one."""
     rights: str = ""

@@ -521,7 +521,7 @@ def test_core_properties(feature: m.Article) -> None:
     assert props.last_modified_by == ""
     assert props.revision == 1
     assert props.comments == ""
-    when = build_datetime(feature)
+    when = build_datetime()  # SOURCE_DATE_EPOCH (conftest), not the article's date
     assert props.created == props.modified == props.last_printed == when
 
 

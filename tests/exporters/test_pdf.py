@@ -27,6 +27,7 @@ from opedexport import model as m
 from opedexport.errors import LayoutWarning, ResourceRefusedWarning
 from opedexport.exporters import _html
 from opedexport.exporters import pdf as pdfmod
+from opedexport.exporters.base import build_datetime
 from opedexport.exporters.pdf import PdfExporter
 from opedexport.theme import Theme
 
@@ -225,10 +226,10 @@ def test_info_dictionary(case: tuple[m.Article, Path, list[str], str]) -> None:
     assert info["Keywords"] == ", ".join(article.tags)
     assert info["Creator"].startswith("opedexport ")
     assert info["Tagged"] == "no"
-    # No SOURCE_DATE_EPOCH in the test run: the article's own date, midnight UTC.
-    if "SOURCE_DATE_EPOCH" not in os.environ:
-        assert "May 12 00:00:00 2025" in info["CreationDate"]
-        assert info["ModDate"] == info["CreationDate"]
+    # The build's date (SOURCE_DATE_EPOCH, see conftest), never the article's.
+    assert info["ModDate"] == info["CreationDate"]
+    meta = pypdf.PdfReader(path).metadata
+    assert meta is not None and meta.creation_date == meta.modification_date == build_datetime()
 
 
 @needs_poppler

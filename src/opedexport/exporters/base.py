@@ -38,21 +38,26 @@ COMMON_OPTIONS: Mapping[str, Option] = {
 }
 
 
-def build_datetime(article: Article) -> dt.datetime:
-    """The timestamp written into outputs, so the same input gives the same bytes.
+def build_datetime() -> dt.datetime:
+    """When the document is made, as written into its own timestamps (PDF ``/CreationDate`` and
+    ``/ModDate``, EPUB ``dcterms:modified``, DOCX core properties, zip entry times).
 
-    ``SOURCE_DATE_EPOCH`` when set; otherwise the article's own date (midnight UTC);
-    otherwise 1980-01-01, the earliest date a zip file can hold.
+    ``SOURCE_DATE_EPOCH`` when set (a reproducible build: the same input gives the same bytes);
+    otherwise now, in UTC, to the second. The article's publication date is never used: it is the
+    article's (``dc:date``, the dateline), not the document's.
+
+    :raises ExportError: when ``SOURCE_DATE_EPOCH`` is not a whole number of seconds.
     """
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
         try:
             return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
         except (ValueError, OverflowError, OSError):
-            raise ExportError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, got {epoch!r}") from None
-    if article.date is not None:
-        return dt.datetime(article.date.year, article.date.month, article.date.day, tzinfo=dt.UTC)
-    return dt.datetime(1980, 1, 1, tzinfo=dt.UTC)
+            raise ExportError(
+                f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, got {epoch!r}: "
+                "set it to one (e.g. `date +%s`) or unset it"
+            ) from None
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
 class Exporter(ABC):

@@ -53,12 +53,16 @@ The exporter walks the model itself (no HTML step). Its parts:
   numbers in ``PAGEREF`` fields) so it shows without updating fields: the page
   numbers are estimated by :class:`_Pagination`, and ``w:updateFields`` asks
   Word to recompute them on opening (LibreOffice shows them as written, and
-  converts without a prompt). Each article's runs carry its own ``w:lang``
-  when it is not the book's; labels and dates follow the book's language.
+  converts without a prompt). Each article is in its own language: its runs
+  carry its ``w:lang`` when it is not the book's (Word hyphenates and checks
+  spelling by it), and its labels ("By … and …", the kicker) and date are in
+  that language; the book's title page and contents are in the book's.
 * **Package.** The template's thumbnail, ``stylesWithEffects.xml`` and custom
   XML item are dropped, ``app.xml`` is replaced, core properties come from the
-  article with :func:`~opedexport.exporters.base.build_datetime` for every date,
-  and the zip is rewritten with fixed timestamps, so the same input gives the
+  article, every date of the file (core properties, zip entries) is
+  :func:`~opedexport.exporters.base.build_datetime` (``SOURCE_DATE_EPOCH``, else
+  the time of the build; never the article's date), and the zip is rewritten
+  in a fixed order, so under ``SOURCE_DATE_EPOCH`` the same input gives the
   same bytes.
 
 Not carried over: the drop cap and two columns (the PDF's), the font
@@ -900,6 +904,8 @@ class _DocxWriter:
         self.lang = lang
         self.book = book
         self.labels = labels_for(lang)
+        self.when = build_datetime()
+        """The document's own timestamp (core properties and zip entries): one moment for the whole file."""
         self.sheet = StyleSheet(theme, book=book)
         self.document = Document()
         self.part = self.document.part
@@ -939,7 +945,7 @@ class _DocxWriter:
             subject=article.summary or article.subtitle,
             keywords=article.tags,
             identifier=article.source_url,
-            when=build_datetime(article),
+            when=self.when,
         )
         return self.document
 
@@ -984,22 +990,27 @@ class _DocxWriter:
             subject=collection.subtitle,
             keywords=[tag for a in collection.articles for tag in a.tags],
             identifier="",
-            when=build_datetime(book),
+            when=self.when,
         )
         return self.document
 
     def render_article(self, article: m.Article, fetcher: Fetcher, *, title_style: str) -> Any:
-        """Render ``article`` where content goes now: its title block, body and end matter.
+        """Render ``article`` where content goes now: its title block, body and end matter, with
+        labels and date in the article's language (in a book too).
 
         :returns: the paragraph of its title.
         """
         self.article = article
         self.fetcher = fetcher
-        kicker = self.labels.opinion + (f" · {article.publication}" if article.publication else "")
-        title = self.render_title_block(article, kicker=kicker, title_style=title_style)
-        self._first = True
-        self.blocks(article.body)
-        self.render_end_matter()
+        own, self.labels = self.labels, labels_for(article.lang)
+        try:
+            kicker = self.labels.opinion + (f" · {article.publication}" if article.publication else "")
+            title = self.render_title_block(article, kicker=kicker, title_style=title_style)
+            self._first = True
+            self.blocks(article.body)
+            self.render_end_matter()
+        finally:
+            self.labels = own
         return title
 
     def setup_document(self) -> None:
@@ -1195,7 +1206,7 @@ class _DocxWriter:
         props.last_modified_by = ""
         props.revision = 1
         stamp = when.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
-        # W3CDTF needs a four-digit year: an article dated before 1970 is stamped 1970.
+        # W3CDTF needs a four-digit year: a SOURCE_DATE_EPOCH before 1970 is stamped 1970.
         props.created = props.modified = props.last_printed = max(stamp, dt.datetime(1970, 1, 1))
 
     # ------------------------------------------------------------------ containers
@@ -1478,8 +1489,8 @@ class _DocxWriter:
 
     def render_title_block(self, a: m.Article, *, kicker: str, title_style: str, by: str = "") -> Any:
         """Kicker (``Opini · DepokPos``), title (in ``title_style``), dek, byline (after ``by``, else
-        the language's "By") with affiliations, and date, with labels and date in the document's
-        language. A book's title page is the book's own title block
+        the language's "By") with affiliations, and date, with labels and date in the language of
+        :attr:`labels` (the article's, see :meth:`render_article`). A book's title page is the book's own title block
         (:meth:`~opedexport.collection.Collection.as_article`), its byline naming the editors.
 
         :returns: the title's paragraph.
@@ -1845,22 +1856,23 @@ class DocxExporter(Exporter):
         :param options: only the common ones (``allow_hosts``).
         """
         opts = self.resolve_options(options)
-        document = _DocxWriter(theme, lang=article.lang).write_article(article, _fetcher(article, theme, opts))
-        return _save(document, build_datetime(article))
+        writer = _DocxWriter(theme, lang=article.lang)
+        document = writer.write_article(article, _fetcher(article, theme, opts))
+        return _save(document, writer.when)
 
     def export_collection(self, collection: Collection, theme: Theme, **options: Any) -> bytes:
         """Render ``collection`` as one Word book: a title page, the contents (a ``TOC`` field
         already filled in, with estimated page numbers that Word updates on opening), each part's
         title on a page, and each article in a section of its own, with its title as running
-        header, its footnotes numbered from 1 and its runs in its own language; labels and dates
-        follow the book's language.
+        header, its footnotes numbered from 1, and its runs, labels and date in its own language;
+        the title page and the contents are in the book's language.
 
         :param options: only the common ones (``allow_hosts``).
         """
         opts = self.resolve_options(options)
         writer = _DocxWriter(theme, lang=collection.lang, book=True)
         document = writer.write_book(collection, lambda article: _fetcher(article, theme, opts, collection.base_dir))
-        return _save(document, build_datetime(collection.as_article()))
+        return _save(document, writer.when)
 
 
 def _fetcher(article: m.Article, theme: Theme, options: dict[str, Any], book_dir: Path | None = None) -> Fetcher:

@@ -13,9 +13,12 @@ package document to the zip is shared.
 An article's XHTML comes from the shared model → HTML step
 (:func:`~opedexport.exporters._html.render_article`) and is serialised by lxml;
 the CSS is the theme's ``epub.css.j2`` (relative units, no page size). In a
-collection each chapter keeps its own ``lang``, title block and footnotes
-(numbered from 1 in every chapter, with ids prefixed by the chapter), its figures
-are read from its own folder only, and labels follow the book's language.
+collection each chapter keeps its own language (``lang``/``xml:lang`` on its
+``html``, so a reading system hyphenates and speaks it as that language), its
+labels in that language ("By … and …", the notes heading, the date), its title
+block and footnotes (numbered from 1 in every chapter, with ids prefixed by the
+chapter), and its figures are read from its own folder only. The book's own
+pages (cover, title page, contents, part pages) are in the book's language.
 
 ebooklib builds the package document (OPF), the navigation document and the
 NCX. Content documents are added as plain :class:`ebooklib.epub.EpubItem`
@@ -26,8 +29,10 @@ stylesheet links, metadata) and the ``<body>`` attributes.
 ebooklib writes the zip with the current time and its own order, so the
 archive is written again: ``mimetype`` first and stored, then the container,
 the package document and the rest in a fixed order, every entry dated
-:func:`~opedexport.exporters.base.build_datetime`. With the same input (and
-``SOURCE_DATE_EPOCH`` when set) the bytes are the same on every run.
+:func:`~opedexport.exporters.base.build_datetime` (``SOURCE_DATE_EPOCH``, else
+the time of the build), as ``dcterms:modified`` is. The article's date is its
+``dc:date`` and never the book's modification time. With the same input and
+``SOURCE_DATE_EPOCH`` the bytes are the same on every run.
 """
 
 from __future__ import annotations
@@ -165,7 +170,7 @@ class _Document:
     """An ebooklib ``Link``, or ``(Link, [children])``."""
     lang: str
     lang_hrefs: tuple[str, ...] = ()
-    """The table-of-contents targets whose text is in :attr:`lang` (the title and headings, not labels)."""
+    """The table-of-contents targets whose text is in :attr:`lang` (its title, headings and notes heading)."""
 
 
 @dataclass
@@ -241,13 +246,13 @@ class EpubExporter(Exporter):
             images=images,
             kind="article",
         )
-        return _write_book(contents, theme, subset_fonts=opts["subset_fonts"], when=build_datetime(article))
+        return _write_book(contents, theme, subset_fonts=opts["subset_fonts"], when=build_datetime())
 
     def export_collection(self, collection: Collection, theme: Theme, **options: Any) -> bytes:
         """Render ``collection`` with ``theme`` as one EPUB 3 book and return its bytes.
 
-        The book's language sets the labels (contents, notes, title page); each chapter keeps
-        its article's own language. A part with a title gets a part title page.
+        The book's language is that of its own pages (title page, contents, part pages); each
+        chapter keeps its article's own language and labels. A part with a title gets a part title page.
 
         :param options: as for :meth:`export`.
         :raises ExportError: when ebooklib cannot write the book.
@@ -280,7 +285,7 @@ class EpubExporter(Exporter):
                     uid=f"chapter-{n:03d}",
                     file_name=f"text/chapter-{n:03d}.xhtml",
                     id_prefix=f"ch{n}-",
-                    labels_lang=collection.lang,
+                    in_book=True,
                     book_dir=collection.base_dir,
                 )
                 body.append(chapter)
@@ -315,7 +320,7 @@ class EpubExporter(Exporter):
             images=images,
             kind="book",
         )
-        return _write_book(contents, theme, subset_fonts=opts["subset_fonts"], when=build_datetime(meta))
+        return _write_book(contents, theme, subset_fonts=opts["subset_fonts"], when=build_datetime())
 
 
 def _write_book(contents: _Contents, theme: Theme, *, subset_fonts: bool, when: dt.datetime) -> bytes:
@@ -369,7 +374,7 @@ def _write_book(contents: _Contents, theme: Theme, *, subset_fonts: bool, when: 
 
     raw = io.BytesIO()
     try:
-        # dcterms:modified needs a four-digit year: an article dated before 1970 is modified in 1970.
+        # dcterms:modified needs a four-digit year: a SOURCE_DATE_EPOCH before 1970 is written as 1970.
         modified = max(when.astimezone(dt.UTC), dt.datetime(1970, 1, 1, tzinfo=dt.UTC))
         # Level 0: the archive is written again by _reproducible_zip, which compresses it once.
         options = {"mtime": modified, "raise_exceptions": True, "epub3_pages": False, "compresslevel": 0}
@@ -528,12 +533,12 @@ def _chapter(
     uid: str,
     file_name: str,
     id_prefix: str,
-    labels_lang: str | None = None,
+    in_book: bool = False,
     book_dir: Path | None = None,
 ) -> tuple[_Document, list[tuple[m.Figure, str]]]:
-    """One article as a content document in its own language, and the figures it kept.
+    """One article as a content document in its own language (labels included), and the figures it kept.
 
-    :param labels_lang: the book's language, for a chapter of a collection (``None``: a lone article).
+    :param in_book: a chapter of a collection (marked ``epub:type="chapter"``), not a lone article.
     :param book_dir: the collection's manifest folder, trusted for figures besides the article's own.
     """
     rendered = render_article(
@@ -543,18 +548,18 @@ def _chapter(
         image_src=images.resolver(article, book_dir),
         stylesheets=[f"../{_CSS_NAME}"],
         id_prefix=id_prefix,
-        labels_lang=labels_lang,
     )
     root = rendered.root
     body = root.find(f"{{{XHTML_NS}}}body")
     if body is not None:
         body.set(_EPUB_TYPE, "bodymatter")
-    if labels_lang is not None:  # a chapter of a book
+    if in_book:
         for element in root.iter(f"{{{XHTML_NS}}}article"):
             element.set(_EPUB_TYPE, "chapter")
     notes = _mark_notes(root, f"{id_prefix}{_NOTES_ID}")
     toc = _article_toc(article.title, file_name, uid, rendered.headings, notes)
-    own = (file_name, *(f"{file_name}#{h.id}" for h in rendered.headings))
+    # Every entry of the chapter is in its language: its title, its headings and its notes heading.
+    own = (file_name, *(f"{file_name}#{h.id}" for h in [*rendered.headings, *([notes] if notes else [])]))
     return _Document(uid, file_name, root, toc, article.lang, own), rendered.images
 
 

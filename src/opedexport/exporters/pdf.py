@@ -13,16 +13,18 @@ its host is allowed. A figure whose image is refused, missing or unreadable
 is left out with a :class:`~opedexport.errors.ResourceRefusedWarning`; the
 export goes on.
 
-The output is reproducible: the dates written are
-:func:`~opedexport.exporters.base.build_datetime` (``SOURCE_DATE_EPOCH`` or
-the article's date) and the file identifier is derived from the article, so
-the same input and environment give the same bytes.
+The output is reproducible: the dates written (``/CreationDate``, ``/ModDate``) are
+:func:`~opedexport.exporters.base.build_datetime` (``SOURCE_DATE_EPOCH``, else the
+time of the build; never the article's date, which is its dateline) and the file
+identifier is derived from the article, so the same input under the same
+``SOURCE_DATE_EPOCH`` gives the same bytes.
 
 A :class:`~opedexport.collection.Collection` becomes one book
 (:meth:`PdfExporter.export_collection`): the theme's ``collection.html.j2``
 gives the title page, the contents (page numbers by ``target-counter``) and
-the part title pages, and each article, rendered as alone, becomes a chapter
-with its own language, footnote numbers and running header (the rules are in
+the part title pages, in the book's language, and each article, rendered as
+alone, becomes a chapter with its own language (its ``lang``, which WeasyPrint
+hyphenates by and tags, and its labels and date), footnote numbers and running header (the rules are in
 ``_collection.print.css.j2``, part of the print stylesheet).
 
 Parsed stylesheets are cached per CSS text and one WeasyPrint
@@ -288,8 +290,9 @@ def _identifier(article: m.Article) -> bytes:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32].encode("ascii")
 
 
-def _set_meta(root: Any, article: m.Article) -> None:
-    """Write the dates and the creator into the head, where WeasyPrint reads the PDF's metadata.
+def _set_meta(root: Any) -> None:
+    """Write the build date (as created and modified) and the creator into the head, where
+    WeasyPrint reads the PDF's metadata; it replaces the article's date the template put there.
 
     Title, authors, description (subject), keywords and ``lang`` are already there from the template.
     """
@@ -300,7 +303,7 @@ def _set_meta(root: Any, article: m.Article) -> None:
     for meta in list(head.iterfind(f"{_NS}meta")):
         if meta.get("name") in replaced:
             head.remove(meta)
-    stamp = build_datetime(article).strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = build_datetime().strftime("%Y-%m-%dT%H:%M:%SZ")
     for name, content in (
         ("dcterms.created", stamp),
         ("dcterms.modified", stamp),
@@ -334,7 +337,7 @@ def _wrap_initial(el: Any) -> bool:
 
 def _prepare_tree(root: Any, article: m.Article, theme: Theme) -> None:
     """Adjust the shared HTML for print: metadata, list numbers WeasyPrint does not read, the drop cap."""
-    _set_meta(root, article)
+    _set_meta(root)
     _prepare_body(root, theme)
 
 
@@ -659,8 +662,8 @@ def book_tree(collection: Collection, theme: Theme, image_src_for: Callable[[m.A
 
     The front matter (title page, contents, part title pages) comes from the theme's
     ``collection.html.j2`` in the book's language. Each article is rendered with ``article.html.j2``
-    (labels in the book's language, ids prefixed ``aN-``) and its ``<article>`` becomes chapter N:
-    ``<article class="oped chapter" id="aN" lang="…">``, keeping the article's own language. The print
+    as alone (labels and date in its own language, ids prefixed ``aN-``) and its ``<article>`` becomes
+    chapter N: ``<article class="oped chapter" id="aN" lang="…">`` in the article's language. The print
     stylesheet starts every chapter on a new page, restarts footnote numbers in it, and sets its title
     as the running header and as a bookmark under its part.
 
@@ -685,7 +688,6 @@ def book_tree(collection: Collection, theme: Theme, image_src_for: Callable[[m.A
             target="pdf",
             image_src=image_src_for(article),
             id_prefix=f"a{n}-",
-            labels_lang=collection.lang,
         )
         chapter = rendered.root.find(f"{_NS}body/{_NS}article")
         if chapter is None:
@@ -733,6 +735,6 @@ def book_tree(collection: Collection, theme: Theme, image_src_for: Callable[[m.A
         if mark is None:
             raise ExportError(f'collection.html.j2 must contain <div id="{_CHAPTER_MARK}-N"/> for every chapter')
         mark.getparent().replace(mark, chapter)
-    _set_meta(root, collection.as_article())
+    _set_meta(root)
     _prepare_body(root, theme)
     return root
