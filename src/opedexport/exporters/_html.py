@@ -379,7 +379,10 @@ def _template_error(exc: Exception) -> ThemeError:
             if frame.filename.endswith(".j2") and os.path.isfile(frame.filename):
                 filename, line = frame.filename, frame.lineno
         if isinstance(exc, jinja2.exceptions.SecurityError):
-            what = f"refused by the template sandbox: {exc}; a theme template may only use the values it is given"
+            what = (
+                f"refused by the template sandbox: {str(exc).rstrip('.')}; "
+                "a theme template may only use the values it is given"
+            )
         else:
             what = f"template error: {type(exc).__name__}: {exc}"
     return ThemeError(what, path=filename, line=line)
@@ -409,7 +412,7 @@ def environment(theme: Theme) -> jinja2.Environment:
     return _environment(theme.template_dirs, theme.roots)
 
 
-_CSS_CACHE: dict[tuple[tuple[Path, ...], str, str, bool], str] = {}
+_CSS_CACHE: dict[tuple[tuple[Path, ...], tuple[Path, ...], str, str, bool], str] = {}
 
 
 def css_for(theme: Theme, target: Literal["print", "epub"], *, book: bool = False) -> str:
@@ -418,7 +421,7 @@ def css_for(theme: Theme, target: Literal["print", "epub"], *, book: bool = Fals
     :param book: with the rules for a collection's book (title page, contents, parts, chapters); the
         templates see it as ``book``. An article alone leaves them out: less to compile and to match.
     """
-    key = (theme.template_dirs, repr(theme.tokens), target, book)
+    key = (theme.template_dirs, theme.roots, repr(theme.tokens), target, book)  # roots: a confined theme re-checks
     if key not in _CSS_CACHE:
         template = environment(theme).get_template(f"{target}.css.j2")
         _CSS_CACHE[key] = template.render(theme=theme, book=book)
