@@ -148,3 +148,11 @@ def test_good_page_size_still_applies(tmp_path: Path) -> None:
         main(["build", str(tmp_path / "one.md"), "-f", "epub", "-o", str(tmp_path / "out"), "--page-size", "6in 9in"])
         == 0
     )
+
+
+def test_a_bad_override_in_code_is_not_blamed_on_the_theme_file() -> None:
+    with pytest.raises(
+        ThemeError, match=r"page\.size must be A4, .*got 'A44' \(in the overrides given, not in "
+    ) as info:
+        opedexport.load_theme("default", page={"size": "A44"})
+    assert info.value.path is None

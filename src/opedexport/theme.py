@@ -230,8 +230,15 @@ class Theme:
         if within is not None:
             roots = tuple(dict.fromkeys((Path(within).resolve(), themes_dir().resolve())))
         tokens, dirs, path = _load_chain(str(name_or_path), roots)
-        tokens = _deep_merge(tokens, {k: v for k, v in overrides.items() if v})
-        return _build(tokens, dirs, path, roots)
+        given = {k: v for k, v in overrides.items() if v}
+        try:
+            return _build(_deep_merge(tokens, given), dirs, path, roots)
+        except ThemeError as exc:
+            if not given:
+                raise
+            error = exc
+        _build(tokens, dirs, path, roots)  # the theme alone is at fault: its own error, naming its file
+        raise ThemeError(f"{error.message} (in the overrides given, not in {path})") from None
 
     def with_tokens(self, **overrides: dict[str, Any]) -> Theme:
         """A copy with some tokens changed, as :meth:`load`'s ``overrides`` (and as confined)."""
