@@ -138,15 +138,15 @@ def export_collection(
 ) -> bytes | Path:
     """Export a collection as one book; ``target`` as in :func:`export`.
 
-    :param theme: as in :func:`export`; ``None`` means the manifest's theme, else ``default``.
+    :param theme: as in :func:`export` (from anywhere: the caller's choice); ``None`` means the
+        manifest's theme (else ``default``), confined to the manifest's folder as
+        :meth:`Collection.load_theme` says.
     """
-    if theme is None:
-        theme = collection.theme or "default"
     return _export(
         lambda exporter, theme_obj, opts: exporter.export_collection(collection, theme_obj, **opts),
         collection.source_path or "<collection>",
         target,
-        load_theme(theme),
+        collection.load_theme() if theme is None else load_theme(theme),
         format,
         time_limit,
         options,

@@ -33,7 +33,7 @@ from .errors import OpedexportError
 from .limits import DEFAULT_TIME_LIMIT
 from .registry import registry
 from .serialize import article_to_json
-from .theme import themes_dir
+from .theme import parse_page_size, themes_dir
 
 __all__ = ["main"]
 
@@ -89,6 +89,15 @@ def _parse_formats(value: str) -> list[str]:
     if not names:
         raise argparse.ArgumentTypeError("give at least one format")
     return names
+
+
+def _page_size(value: str) -> str:
+    """``--page-size``'s value, checked here so that a bad one is blamed on the flag, not on a theme file."""
+    try:
+        parse_page_size(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"the page size {exc}") from None
+    return value
 
 
 def _known_format(name: str) -> str:
@@ -191,7 +200,11 @@ def _cmd_collection(args: argparse.Namespace, rep: _Reporter) -> int:
     if collection is None:
         return 1
     overrides: dict[str, Any] = {"page": {"size": args.page_size}} if args.page_size else {}
-    theme = rep.run("theme", lambda: load_theme(args.theme or collection.theme or "default", **overrides))
+    theme = rep.run(
+        "theme",
+        # --theme may name any folder; the manifest's own theme is confined to the manifest's folder
+        lambda: load_theme(args.theme, **overrides) if args.theme else collection.load_theme(**overrides),
+    )
     if theme is None:
         return 1
     options: dict[str, Any] = {"allow_hosts": tuple(args.allow_host)} if args.allow_host else {}
@@ -278,7 +291,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     output.add_argument("-o", "--out", default="out", help="output folder (default: out)")
     output.add_argument("-t", "--theme", help="built-in theme name or theme folder (default: default)")
-    output.add_argument("--page-size", help="override the theme's page size (A4, Letter, A5, '6in 9in')")
+    output.add_argument(
+        "--page-size", type=_page_size, help="override the theme's page size (A4, Letter, A5, '6in 9in')"
+    )
     output.add_argument("--pdf-variant", choices=["pdf/a-3b", "pdf/ua-1"], help="write a PDF/A-3b or PDF/UA-1 file")
     output.add_argument(
         "--allow-host", action="append", default=[], metavar="HOST", help="allow http(s) images from HOST"

@@ -20,7 +20,9 @@ grouped into parts::
       - title: "Pertahanan"
         articles: [articles/one.md]
 
-Article paths are relative to the manifest and must stay inside its folder.
+Article paths are relative to the manifest and must stay inside its folder. So must
+``theme:``: a built-in name or a theme folder inside the manifest's folder; what it
+extends, its fonts and its templates are confined the same way (see :meth:`Collection.load_theme`).
 Each article keeps its own language, title, byline and footnotes, with its labels
 ("By", the notes heading) and date in its language; the book's own pages (title page,
 contents, part pages) follow the book's language.
@@ -34,8 +36,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, ModelError
+from .errors import InputError, ModelError, RegistryError
 from .model import _LANG_TAG, Article, Author, clean_text
+from .theme import Theme, themes_dir
 
 __all__ = ["Collection", "Part", "load_manifest"]
 
@@ -110,6 +113,18 @@ class Collection:
             cover=self.cover,
             source_path=self.source_path,
         )
+
+    def load_theme(self, **overrides: Any) -> Theme:
+        """The theme the manifest names (``default`` if none), confined to the manifest's folder.
+
+        It must be a built-in name or a folder inside :attr:`base_dir`, and what it extends, its
+        font files and its templates must stay inside that folder or the built-in themes. A
+        collection built in code (no :attr:`source_path`) may only name a built-in theme.
+
+        :param overrides: as :meth:`Theme.load`'s.
+        :raises ThemeError: for an invalid theme or one that reaches outside.
+        """
+        return Theme.load(self.theme or "default", within=self.base_dir or themes_dir(), **overrides)
 
     def all_authors(self) -> list[Author]:
         """Every distinct author of every article, in order of first appearance."""
@@ -231,6 +246,42 @@ def _article_paths(value: Any, where: str, manifest: Path) -> list[Path]:
     return out
 
 
+def _theme_ref(value: str, manifest: Path) -> str:
+    """The manifest's ``theme:``, refused unless a built-in name or a folder inside the manifest's folder."""
+    if not value.strip():
+        return ""
+    ref = Path(value)
+    root = manifest.parent.resolve()
+    if ref.is_absolute() or ".." in ref.parts or not (manifest.parent / ref).resolve().is_relative_to(root):
+        raise InputError(
+            f"manifest: theme: {value} is outside the manifest's folder; give a built-in theme name "
+            "or a theme folder inside the manifest's folder (or --theme on the command line)",
+            path=manifest,
+        )
+    return value
+
+
+def _article_not_manifest(manifest: Path) -> InputError:
+    return InputError(
+        "this looks like an article, not a collection manifest (a YAML file with title: and "
+        f"articles: or parts:); to export the article alone run: opedexport build {manifest}",
+        path=manifest,
+    )
+
+
+def _is_article_file(manifest: Path) -> bool:
+    """Whether ``manifest``'s suffix is not YAML's but one an article reader claims (.md, .txt, .json …)."""
+    from .registry import registry
+
+    if manifest.suffix.lower() in {".yaml", ".yml"}:
+        return False
+    try:
+        registry.reader_for_path(manifest)
+    except RegistryError:
+        return False
+    return True
+
+
 def load_manifest(path: str | Path, *, lang: str | None = None) -> Collection:
     """Read a collection manifest and every article it names.
 
@@ -240,7 +291,20 @@ def load_manifest(path: str | Path, *, lang: str | None = None) -> Collection:
     from .api import read
 
     manifest = Path(path)
-    data = _load_yaml(manifest)
+    try:
+        data = _load_yaml(manifest)
+    except InputError:
+        if _is_article_file(manifest):
+            raise _article_not_manifest(manifest) from None
+        raise
+    if "articles" not in data and "parts" not in data:
+        if _is_article_file(manifest):
+            raise _article_not_manifest(manifest)
+        raise InputError(
+            "manifest: articles must be a non-empty list of paths (it has no articles: or parts:); "
+            f"if this file is an article, not a manifest, export it with: opedexport build {manifest}",
+            path=manifest,
+        )
     if "articles" in data and "parts" in data:
         raise InputError("manifest: give articles: or parts:, not both", path=manifest)
     groups: list[tuple[str, list[Path]]] = []
@@ -259,6 +323,7 @@ def load_manifest(path: str | Path, *, lang: str | None = None) -> Collection:
         key: _text(data, key, manifest)
         for key in ("title", "subtitle", "publication", "lang", "cover", "rights", "theme")
     }
+    theme = _theme_ref(fields["theme"], manifest)  # before any article is read
     editors = _editors(data.get("editors"), manifest)
     date = _date(data.get("date"), manifest)
     parts = tuple(Part(title, tuple(read(p) for p in paths)) for title, paths in groups)
@@ -272,7 +337,7 @@ def load_manifest(path: str | Path, *, lang: str | None = None) -> Collection:
             lang=lang or fields["lang"] or "und",
             cover=fields["cover"],
             rights=fields["rights"],
-            theme=fields["theme"],
+            theme=theme,
             parts=parts,
             source_path=manifest,
         )

@@ -19,8 +19,14 @@ Tokens (every one is optional in a theme that extends another)::
     [layout]   title_block = "ruled" | "plain", title_case = "normal" | "upper", heading_style = "plain" | "rule",
                drop_cap (bool), columns (1 or 2, PDF only)
 
-An unknown token, a wrong unit or a missing font file is a :class:`~opedexport.errors.ThemeError`
-naming the file and the key.
+An unknown token, a wrong unit, a missing font file or a file that is not a font is a
+:class:`~opedexport.errors.ThemeError` naming the file and the key.
+
+A theme loaded ``within`` a folder (a collection manifest's theme) is confined: it is a
+built-in name or a folder inside that folder, and what it extends, its font files and its
+templates must resolve (symbolic links followed) inside that folder or the built-in themes.
+A theme the caller names directly may live anywhere. Every template is rendered sandboxed
+(see :mod:`opedexport.exporters._html`).
 """
 
 from __future__ import annotations
@@ -37,7 +43,7 @@ from typing import Any, Literal
 from .errors import ThemeError
 from .units import Length, UnitError
 
-__all__ = ["Colors", "FontRole", "Layout", "Page", "Running", "TextStyle", "Theme", "themes_dir"]
+__all__ = ["Colors", "FontRole", "Layout", "Page", "Running", "TextStyle", "Theme", "parse_page_size", "themes_dir"]
 
 _COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 PAGE_SIZES: dict[str, tuple[str, str]] = {
@@ -46,6 +52,10 @@ PAGE_SIZES: dict[str, tuple[str, str]] = {
     "letter": ("8.5in", "11in"),
     "legal": ("8.5in", "14in"),
 }
+PAGE_SIZE_HELP = "A4, A5, Letter, Legal or 'WIDTH HEIGHT' such as '6in 9in'"
+"""The page sizes :func:`parse_page_size` accepts, for messages."""
+_FONT_MAGIC = (b"\x00\x01\x00\x00", b"OTTO", b"true", b"wOFF", b"wOF2")
+"""The first four bytes of a TrueType, OpenType (CFF), Apple TrueType, WOFF and WOFF2 file."""
 
 
 def themes_dir() -> Path:
@@ -199,25 +209,41 @@ class Theme:
     layout: Layout
     tokens: dict[str, Any]
     """The merged raw tokens, as written (font paths made absolute)."""
+    roots: tuple[Path, ...] = ()
+    """The folders this theme may read files from (real paths); ``()``: anywhere (a caller's theme)."""
 
     # ------------------------------------------------------------------ loading
 
     @classmethod
-    def load(cls, name_or_path: str | Path = "default", **overrides: Any) -> Theme:
+    def load(cls, name_or_path: str | Path = "default", *, within: str | Path | None = None, **overrides: Any) -> Theme:
         """Load a built-in theme by name, or a theme folder (or its theme.toml) by path.
 
+        :param within: confine the theme to this folder (a collection manifest's): ``name_or_path``
+            is then a built-in name or a relative path inside ``within``, and what the theme extends,
+            its fonts and its templates must stay inside ``within`` or the built-in themes.
+            ``None``: the theme may come from anywhere (relative paths resolve against the working folder).
         :param overrides: tokens to change after loading, as ``section={"key": value}``,
             for example ``page={"size": "Letter"}``.
-        :raises ThemeError: naming the file and key of anything invalid.
+        :raises ThemeError: naming the file and key of anything invalid or outside ``within``.
         """
-        tokens, dirs, path = _load_chain(str(name_or_path))
-        tokens = _deep_merge(tokens, {k: v for k, v in overrides.items() if v})
-        return _build(tokens, dirs, path)
+        roots: tuple[Path, ...] = ()
+        if within is not None:
+            roots = tuple(dict.fromkeys((Path(within).resolve(), themes_dir().resolve())))
+        tokens, dirs, path = _load_chain(str(name_or_path), roots)
+        given = {k: v for k, v in overrides.items() if v}
+        try:
+            return _build(_deep_merge(tokens, given), dirs, path, roots)
+        except ThemeError as exc:
+            if not given:
+                raise
+            error = exc
+        _build(tokens, dirs, path, roots)  # the theme alone is at fault: its own error, naming its file
+        raise ThemeError(f"{error.message} (in the overrides given, not in {path})") from None
 
     def with_tokens(self, **overrides: dict[str, Any]) -> Theme:
-        """A copy with some tokens changed, as :meth:`load`'s ``overrides``."""
+        """A copy with some tokens changed, as :meth:`load`'s ``overrides`` (and as confined)."""
         tokens = _deep_merge(self.tokens, overrides)
-        return _build(tokens, self.template_dirs, self.path)
+        return _build(tokens, self.template_dirs, self.path, self.roots)
 
     # ------------------------------------------------------------------ helpers for exporters
 
@@ -234,19 +260,67 @@ class Theme:
         return out
 
 
-def _find_theme_file(ref: str, relative_to: Path | None) -> Path:
+def parse_page_size(size: str) -> tuple[Length, Length, str]:
+    """``(width, height, name)`` of a page size: a name (``A4``, ``Letter`` …) or ``"WIDTH HEIGHT"``.
+
+    :raises ValueError: saying what is accepted (:data:`PAGE_SIZE_HELP`).
+    """
+    size = size.strip()
+    if size.lower() in PAGE_SIZES:
+        w, h = PAGE_SIZES[size.lower()]
+        return Length.parse(w), Length.parse(h), size
+    parts = size.split()
+    if len(parts) != 2:
+        raise ValueError(f"must be {PAGE_SIZE_HELP}, got {size!r}")
+    try:
+        return Length.parse(parts[0]), Length.parse(parts[1]), "custom"
+    except UnitError as exc:
+        raise ValueError(f"has a bad length ({exc}); give {PAGE_SIZE_HELP}") from None
+
+
+def _inside(path: Path, roots: tuple[Path, ...]) -> bool:
+    """Whether ``path``'s real location is inside one of ``roots`` (``()``: no confinement)."""
+    if not roots:
+        return True
+    real = path.resolve()
+    return any(real.is_relative_to(root) for root in roots)
+
+
+def _outside(what: str, path: Path, roots: tuple[Path, ...], *, at: Path | None = None) -> ThemeError:
+    where = " or ".join(str(r) for r in roots)
+    return ThemeError(
+        f"{what} resolves to {path.resolve()}, outside {where}: a collection's theme may only use "
+        "built-in themes and files inside the manifest's folder",
+        path=at,
+    )
+
+
+def _find_theme_file(ref: str, relative_to: Path | None, roots: tuple[Path, ...] = ()) -> Path:
     candidates: list[Path] = []
     p = Path(ref)
-    if relative_to is not None and not p.is_absolute():
-        candidates.append(relative_to / p)
-    candidates.append(p)
+    if roots:  # confined: relative to the folder that names it, or a built-in name; never the working folder
+        if p.is_absolute():
+            raise ThemeError(
+                f"theme {ref!r}: an absolute path is not allowed here; "
+                f"give a built-in name or a folder inside {roots[0]}"
+            )
+        candidates.append((relative_to or roots[0]) / p)
+    else:
+        if relative_to is not None and not p.is_absolute():
+            candidates.append(relative_to / p)
+        candidates.append(p)
     if "/" not in ref and "\\" not in ref:
         candidates.append(themes_dir() / ref)
     for c in candidates:
+        found = None
         if c.is_file() and c.name == "theme.toml":
-            return c.resolve()
-        if (c / "theme.toml").is_file():
-            return (c / "theme.toml").resolve()
+            found = c
+        elif (c / "theme.toml").is_file():
+            found = c / "theme.toml"
+        if found is not None:
+            if not _inside(found, roots):
+                raise _outside(f"theme {ref!r}", found, roots)
+            return found.resolve()
     builtins = ", ".join(sorted(d.name for d in themes_dir().iterdir() if (d / "theme.toml").is_file()))
     raise ThemeError(f"no theme {ref!r}: give a built-in name ({builtins}) or a folder with a theme.toml")
 
@@ -312,20 +386,44 @@ def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _load_chain(ref: str) -> tuple[dict[str, Any], tuple[Path, ...], Path]:
-    path = _find_theme_file(ref, None)
+def _check_font_file(value: str, key: str, theme_file: Path, roots: tuple[Path, ...]) -> Path:
+    """The font file ``value`` names, checked: inside ``roots`` (before it is opened), present, a font."""
+    p = Path(value)
+    if not _inside(p, roots):
+        raise _outside(key, p, roots, at=theme_file)
+    if not p.is_file():
+        raise ThemeError(f"{key}: font file not found: {p}", path=theme_file)
+    try:
+        with p.open("rb") as fh:
+            head = fh.read(4)
+    except OSError as exc:
+        raise ThemeError(f"{key}: cannot read font file {p}: {exc.strerror}", path=theme_file) from None
+    if head not in _FONT_MAGIC:
+        raise ThemeError(
+            f"{key}: {p} is not a font file; give a TrueType, OpenType, WOFF or WOFF2 font", path=theme_file
+        )
+    return p
+
+
+def _load_chain(ref: str, roots: tuple[Path, ...] = ()) -> tuple[dict[str, Any], tuple[Path, ...], Path]:
+    path = _find_theme_file(ref, None, roots)
     chain = [path]
     while True:
         parent_ref = _read_toml(chain[-1]).get("extends")
         if not parent_ref:
             break
         try:
-            parent = _find_theme_file(str(parent_ref), chain[-1].parent)
+            parent = _find_theme_file(str(parent_ref), chain[-1].parent, roots)
         except ThemeError as exc:
             raise ThemeError(f"extends: {exc.message}", path=chain[-1]) from None
         if parent in chain:
             raise ThemeError(f"themes extend each other in a loop: {parent_ref}", path=chain[-1])
         chain.append(parent)
+    for p in chain:  # each font file is checked against the file that names it
+        for role, font in _read_toml(p).get("fonts", {}).items():
+            for key in ("regular", "italic", "bold", "bold_italic"):
+                if font.get(key):
+                    _check_font_file(font[key], f"fonts.{role}.{key}", p, roots)
     default = _find_theme_file("default", None)
     dirs = [p.parent for p in chain]
     if default not in chain:
@@ -338,7 +436,7 @@ def _load_chain(ref: str) -> tuple[dict[str, Any], tuple[Path, ...], Path]:
     return tokens, tuple(dirs), path
 
 
-def _build(tokens: dict[str, Any], dirs: tuple[Path, ...], path: Path) -> Theme:
+def _build(tokens: dict[str, Any], dirs: tuple[Path, ...], path: Path, roots: tuple[Path, ...] = ()) -> Theme:
     def get(section: str, key: str) -> Any:
         try:
             return tokens[section][key]
@@ -370,28 +468,19 @@ def _build(tokens: dict[str, Any], dirs: tuple[Path, ...], path: Path) -> Theme:
             raise ThemeError(f"{section}.{key} must be true or false, got {value!r}", path=path)
         return value
 
-    size = str(get("page", "size")).strip()
-    if size.lower() in PAGE_SIZES:
-        w, h = PAGE_SIZES[size.lower()]
-        size_name = size
-    else:
-        parts = size.split()
-        if len(parts) != 2:
-            raise ThemeError(f"page.size must be A4, A5, Letter, Legal or 'WIDTH HEIGHT', got {size!r}", path=path)
-        w, h = parts
-        size_name = "custom"
     try:
-        page = Page(
-            width=Length.parse(w),
-            height=Length.parse(h),
-            margin_top=length("page", "margin_top"),
-            margin_bottom=length("page", "margin_bottom"),
-            margin_inner=length("page", "margin_inner"),
-            margin_outer=length("page", "margin_outer"),
-            size_name=size_name,
-        )
-    except UnitError as exc:
-        raise ThemeError(f"page.size: {exc}", path=path) from None
+        width, height, size_name = parse_page_size(str(get("page", "size")))
+    except ValueError as exc:
+        raise ThemeError(f"page.size {exc}", path=path) from None
+    page = Page(
+        width=width,
+        height=height,
+        margin_top=length("page", "margin_top"),
+        margin_bottom=length("page", "margin_bottom"),
+        margin_inner=length("page", "margin_inner"),
+        margin_outer=length("page", "margin_outer"),
+        size_name=size_name,
+    )
 
     fonts: dict[str, FontRole] = {}
     for role in _FONT_ROLES:
@@ -402,10 +491,7 @@ def _build(tokens: dict[str, Any], dirs: tuple[Path, ...], path: Path) -> Theme:
         for key in ("regular", "italic", "bold", "bold_italic"):
             value = spec.get(key)
             if value:
-                p = Path(value)
-                if not p.is_file():
-                    raise ThemeError(f"fonts.{role}.{key}: font file not found: {p}", path=path)
-                files[key] = p
+                files[key] = _check_font_file(str(value), f"fonts.{role}.{key}", path, roots)
             else:
                 files[key] = None
         fonts[role] = FontRole(family=str(spec["family"]), fallback=tuple(spec.get("fallback", ())), **files)
@@ -452,4 +538,5 @@ def _build(tokens: dict[str, Any], dirs: tuple[Path, ...], path: Path) -> Theme:
             columns=columns,
         ),
         tokens=tokens,
+        roots=roots,
     )

@@ -11,12 +11,22 @@ Footnotes are rendered for the target: ``"float"`` puts the note's text at its
 call site in a ``span.footnote`` (CSS ``float: footnote`` moves it to the foot
 of the page in WeasyPrint); ``"aside"`` puts an EPUB 3 ``noteref`` at the call
 site and collects ``aside`` footnotes with back links at the end.
+
+Theme templates are rendered in Jinja's immutable sandbox: a template reads the values it is
+given and calls their public methods, nothing more (no ``__globals__``, no mutation), so a
+theme from a collection manifest cannot run code. A template that breaks the sandbox, or
+fails in any other way, is a :class:`~opedexport.errors.ThemeError` naming the template file
+and line. A confined theme (:attr:`Theme.roots`) also loads only templates whose real path is
+inside its roots.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import os
+import posixpath
 import re
+import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -24,10 +34,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 import jinja2
+import jinja2.exceptions
+import jinja2.sandbox
+from jinja2.loaders import split_template_path
 from lxml import etree
 from lxml.builder import ElementMaker
 
 from .. import model as m
+from ..errors import OpedexportError, ThemeError
 from ..i18n import Labels, format_article_date, join_names, labels_for
 from ..theme import Theme
 
@@ -316,10 +330,68 @@ def _append(parent: Any, item: Any) -> None:
 # --------------------------------------------------------------------------- templates and CSS
 
 
+class _ThemeLoader(jinja2.FileSystemLoader):
+    """A theme folder's ``templates/``; with ``roots``, a template whose real path is outside them is refused
+    before it is read (a symbolic link out of a manifest's folder).
+    """
+
+    def __init__(self, folder: Path, roots: tuple[Path, ...]) -> None:
+        super().__init__(str(folder))
+        self.roots = roots
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        if self.roots:
+            filename = posixpath.join(self.searchpath[0], *split_template_path(template))
+            if os.path.isfile(filename):
+                real = Path(filename).resolve()
+                if not any(real.is_relative_to(root) for root in self.roots):
+                    raise ThemeError(
+                        f"template {template} resolves to {real}, outside "
+                        f"{' or '.join(map(str, self.roots))}: a collection's theme may only use "
+                        "built-in themes and files inside the manifest's folder",
+                        path=filename,
+                    )
+        return super().get_source(environment, template)
+
+
+class _ThemeEnvironment(jinja2.sandbox.ImmutableSandboxedEnvironment):
+    """The sandbox, with every failure of a template turned into a ThemeError naming its file and line."""
+
+    def handle_exception(self, source: str | None = None) -> Any:
+        try:
+            super().handle_exception(source)
+        except OpedexportError:
+            raise
+        except Exception as exc:
+            raise _template_error(exc) from exc
+
+
+def _template_error(exc: Exception) -> ThemeError:
+    """``exc``, raised while compiling or rendering a template, as one line naming the template's file and line."""
+    filename: str | None = None
+    line: int | None = None
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        filename, line = exc.filename, exc.lineno
+        what = f"template syntax error: {exc.message}"
+    else:
+        # Jinja rewrites the traceback so that a template's frames carry its file name and line.
+        for frame in traceback.extract_tb(exc.__traceback__):
+            if frame.filename.endswith(".j2") and os.path.isfile(frame.filename):
+                filename, line = frame.filename, frame.lineno
+        if isinstance(exc, jinja2.exceptions.SecurityError):
+            what = (
+                f"refused by the template sandbox: {str(exc).rstrip('.')}; "
+                "a theme template may only use the values it is given"
+            )
+        else:
+            what = f"template error: {type(exc).__name__}: {exc}"
+    return ThemeError(what, path=filename, line=line)
+
+
 @lru_cache(maxsize=16)
-def _environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
-    loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(d / "templates")) for d in template_dirs])
-    env = jinja2.Environment(
+def _environment(template_dirs: tuple[Path, ...], roots: tuple[Path, ...] = ()) -> jinja2.Environment:
+    loader = jinja2.ChoiceLoader([_ThemeLoader(d / "templates", roots) for d in template_dirs])
+    env = _ThemeEnvironment(
         loader=loader,
         autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2", "xhtml.j2"), default=False),
         trim_blocks=True,
@@ -336,11 +408,11 @@ def _css_string(value: str) -> str:
 
 
 def environment(theme: Theme) -> jinja2.Environment:
-    """The Jinja2 environment of ``theme``: its templates first, then those it extends."""
-    return _environment(theme.template_dirs)
+    """The sandboxed Jinja2 environment of ``theme``: its templates first, then those it extends."""
+    return _environment(theme.template_dirs, theme.roots)
 
 
-_CSS_CACHE: dict[tuple[tuple[Path, ...], str, str, bool], str] = {}
+_CSS_CACHE: dict[tuple[tuple[Path, ...], tuple[Path, ...], str, str, bool], str] = {}
 
 
 def css_for(theme: Theme, target: Literal["print", "epub"], *, book: bool = False) -> str:
@@ -349,7 +421,7 @@ def css_for(theme: Theme, target: Literal["print", "epub"], *, book: bool = Fals
     :param book: with the rules for a collection's book (title page, contents, parts, chapters); the
         templates see it as ``book``. An article alone leaves them out: less to compile and to match.
     """
-    key = (theme.template_dirs, repr(theme.tokens), target, book)
+    key = (theme.template_dirs, theme.roots, repr(theme.tokens), target, book)  # roots: a confined theme re-checks
     if key not in _CSS_CACHE:
         template = environment(theme).get_template(f"{target}.css.j2")
         _CSS_CACHE[key] = template.render(theme=theme, book=book)
