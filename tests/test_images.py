@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA, REPO
-from opedexport import api
+from opedexport import api, images
 from opedexport.errors import ResourceRefusedWarning
 from opedexport.fetch import Fetcher, Refused
 from opedexport.images import ImageRefused, SvgLimits, inspect_image
@@ -98,6 +98,20 @@ def test_a_png_is_sized_from_its_header_whatever_it_is_called() -> None:
         inspect_image(png_bomb(), max_pixels=40_000_000)
     info = inspect_image(CHART, max_pixels=40_000_000)
     assert info is not None and (info.kind, info.media_type) == ("raster", "image/png")
+
+
+def test_a_damaged_raster_and_one_only_an_outside_program_decodes_are_refused() -> None:
+    with pytest.raises(ImageRefused, match=r"a damaged PNG image \("):
+        inspect_image(CHART[: len(CHART) // 2], max_pixels=40_000_000)
+    eps = b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\n%%EndComments\nshowpage\n"
+    with pytest.raises(ImageRefused, match="EPS format, which only an outside program decodes"):
+        inspect_image(eps, max_pixels=40_000_000)
+
+
+def test_the_svg_defaults_are_read_when_the_check_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(images, "DEFAULT_MAX_SVG_ELEMENTS", 5)
+    with pytest.raises(ImageRefused, match="more than 5 elements"):
+        inspect_image(f"<svg {SVG_NS}>{'<g/>' * 5}</svg>".encode(), max_pixels=1)
 
 
 def test_what_is_no_image_is_none() -> None:

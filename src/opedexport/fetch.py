@@ -6,6 +6,11 @@ only from hosts on an explicit allow-list, never following redirects. Every
 refusal is recorded and reported as a :class:`~opedexport.errors.ResourceRefusedWarning`;
 the export goes on without the resource. As WeasyPrint's ``URLFetcher``, one
 replaceable object, so a pipeline can substitute its own.
+
+Whatever it reads passes the one image check, :func:`opedexport.images.inspect_image`, which
+decides by content (never by name or declared type) whether it is an image and bounds it
+(pixels, an SVG's size, depth, ``<use>`` expansion and the images it shows) before anything
+decodes it.
 """
 
 from __future__ import annotations
@@ -44,7 +49,8 @@ class Fetcher:
     :param allow_hosts: host names whose http(s) URLs may be fetched; empty means none.
     :param max_bytes: the largest resource accepted; ``None`` means :data:`DEFAULT_MAX_RESOURCE_BYTES`.
     :param timeout: seconds before a network fetch is abandoned.
-    :param max_pixels: the largest raster image accepted, in pixels; ``None`` means :data:`DEFAULT_MAX_PIXELS`.
+    :param max_pixels: the largest raster image accepted, in pixels, whatever its name (the rasters an SVG
+        shows count together); ``None`` means :data:`DEFAULT_MAX_PIXELS`.
 
     The defaults are read when the fetcher is made, so setting ``opedexport.fetch.DEFAULT_MAX_PIXELS``
     (or ``DEFAULT_MAX_RESOURCE_BYTES``) changes the limit for every export that follows.

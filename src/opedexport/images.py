@@ -19,7 +19,7 @@ import re
 import urllib.parse
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 __all__ = [
@@ -66,13 +66,17 @@ class ImageRefused(Exception):
 
 @dataclass(frozen=True, slots=True)
 class SvgLimits:
-    """The bounds an SVG must stay within (see the module's ``DEFAULT_MAX_SVG_*``)."""
+    """The bounds an SVG must stay within.
 
-    max_bytes: int = DEFAULT_MAX_SVG_BYTES
-    max_elements: int = DEFAULT_MAX_SVG_ELEMENTS
-    max_depth: int = DEFAULT_MAX_SVG_DEPTH
-    max_images: int = DEFAULT_MAX_SVG_IMAGES
-    max_nesting: int = DEFAULT_MAX_SVG_NESTING
+    Each defaults to the module's ``DEFAULT_MAX_SVG_*`` as it is when the limits are made, so setting
+    (say) ``opedexport.images.DEFAULT_MAX_SVG_ELEMENTS`` changes the limit for every export that follows.
+    """
+
+    max_bytes: int = field(default_factory=lambda: DEFAULT_MAX_SVG_BYTES)
+    max_elements: int = field(default_factory=lambda: DEFAULT_MAX_SVG_ELEMENTS)
+    max_depth: int = field(default_factory=lambda: DEFAULT_MAX_SVG_DEPTH)
+    max_images: int = field(default_factory=lambda: DEFAULT_MAX_SVG_IMAGES)
+    max_nesting: int = field(default_factory=lambda: DEFAULT_MAX_SVG_NESTING)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,26 +159,28 @@ def _is_markup(data: bytes) -> bool:
 def _raster(data: bytes, max_pixels: int) -> ImageInfo | None:
     from PIL import Image
 
-    try:
-        with warnings.catch_warnings():
-            # Pillow warns past its own (larger) limit; the limit here is checked below.
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as image:  # reads the header only
-                fmt = image.format or ""
-                width, height = image.size
-                if fmt in _EXTERNAL_DECODERS:
-                    raise ImageRefused(f"a {fmt} image, which only an outside program decodes")
-                if width * height > max_pixels:
-                    raise ImageRefused(f"{width}×{height} pixels is over the limit of {max_pixels}")
-                image.verify()  # checksums and structure, without decoding the pixels
-    except Image.DecompressionBombError as exc:  # more pixels than Pillow even opens
-        found = _BOMB_SIZE.search(str(exc))
-        claimed = f"{int(found[1])} pixels" if found else "more pixels than Pillow opens"
-        raise ImageRefused(f"{claimed} is over the limit of {max_pixels}") from None
-    except ImageRefused:
-        raise
-    except Exception:  # Pillow raises many kinds (UnidentifiedImageError, SyntaxError …) for what it cannot read
-        return None
+    with warnings.catch_warnings():
+        # Pillow warns past its own (larger) limit; the limit here is checked below.
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(io.BytesIO(data))  # reads the header only
+        except Image.DecompressionBombError as exc:  # more pixels than Pillow even opens
+            found = _BOMB_SIZE.search(str(exc))
+            claimed = f"{int(found[1])} pixels" if found else "more pixels than Pillow opens"
+            raise ImageRefused(f"{claimed} is over the limit of {max_pixels}") from None
+        except Exception:  # Pillow raises many kinds (UnidentifiedImageError, SyntaxError …) for what it cannot read
+            return None
+    with image:
+        fmt = image.format or ""
+        width, height = image.size
+        if fmt in _EXTERNAL_DECODERS:
+            raise ImageRefused(f"an image in {fmt} format, which only an outside program decodes")
+        if width * height > max_pixels:
+            raise ImageRefused(f"{width}×{height} pixels is over the limit of {max_pixels}")
+        try:
+            image.verify()  # checksums and structure, without decoding the pixels
+        except Exception as exc:  # as above: many kinds
+            raise ImageRefused(f"a damaged {fmt} image ({exc or type(exc).__name__})") from None
     media_type = Image.MIME.get(fmt, f"image/{fmt.lower()}")
     return ImageInfo("raster", fmt, media_type, width, height)
 
