@@ -52,6 +52,9 @@ _FONT_MAGIC = (b"\x00\x01\x00\x00", b"OTTO", b"true", b"typ1", b"ttcf", b"wOFF",
 _SVG_NS = "http://www.w3.org/2000/svg"
 _XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 _XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
+#: What an attribute (``fill``, ``mask``, ``style`` …) may draw again by naming it: ``url(#id)``.
+_URL_FRAGMENT = re.compile(r"""url\(\s*['"]?#([^'")\s]+)""")
+_DRAWN_BY_REFERENCE = frozenset({"pattern", "mask", "clipPath", "marker"})
 _WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _SVG_MARKERS = (b"<svg", "<svg".encode("utf-16-le"), "<svg".encode("utf-16-be"))
 _BOMB_SIZE = re.compile(r"\((\d+) pixels\)")
@@ -252,16 +255,29 @@ def _check_expansion(root: Any, elements: list[Any], limits: SvgLimits, budget: 
 
     A chain of ``<use>`` elements each showing the previous one several times (the SVG form of the
     "billion laughs") multiplies; the count stops at the limit, so the check itself stays small.
+    A pattern, mask, clip path or marker an attribute names (``fill="url(#p)"``) counts as a copy
+    too, once per element naming it (a marker drawn at every vertex of a path counts once).
     """
     by_id = {el.get("id"): el for el in elements if el.get("id")}
     done: dict[Any, tuple[int, int]] = {}  # element → (elements drawn, height)
     active: set[Any] = set()
 
-    def target(el: Any) -> Any:
-        if _localname(el) != "use":
-            return None
-        href = (el.get(_XLINK_HREF) or el.get("href") or "").strip()
-        return by_id.get(href[1:]) if href.startswith("#") else None
+    def shows(el: Any) -> list[Any]:
+        """What ``el`` draws besides its children: a ``<use>``'s element, the patterns, masks,
+        clip paths and markers its attributes name with ``url(#…)``.
+        """
+        shown = []
+        if _localname(el) == "use":
+            href = (el.get(_XLINK_HREF) or el.get("href") or "").strip()
+            if href.startswith("#") and href[1:] in by_id:
+                shown.append(by_id[href[1:]])
+        for value in el.attrib.values():
+            if "url(" in value:
+                for name in _URL_FRAGMENT.findall(value):
+                    other = by_id.get(name)
+                    if other is not None and _localname(other) in _DRAWN_BY_REFERENCE:
+                        shown.append(other)
+        return shown
 
     def visit(el: Any, depth: int) -> tuple[int, int]:
         if depth > limits.max_depth:
@@ -272,17 +288,17 @@ def _check_expansion(root: Any, elements: list[Any], limits: SvgLimits, budget: 
                 raise ImageRefused(f"an SVG whose elements nest more than {limits.max_depth} deep")
             return hit
         if el in active:
-            raise ImageRefused("an SVG whose <use> shows itself")
+            raise ImageRefused("an SVG whose <use> (or url(#…) reference) shows itself")
         active.add(el)
         count, height = 1, 1
-        shown = target(el)
-        for child in [*(c for c in el if isinstance(c.tag, str)), *([shown] if shown is not None else [])]:
+        for child in [*(c for c in el if isinstance(c.tag, str)), *shows(el)]:
             c_count, c_height = visit(child, depth + 1)
             count += c_count
             height = max(height, c_height + 1)
             if count > budget.elements:
                 raise ImageRefused(
-                    f"an SVG of more than {limits.max_elements} elements once its <use> elements are expanded"
+                    f"an SVG of more than {limits.max_elements} elements once its <use> elements "
+                    "(and the patterns, masks, clip paths and markers it names) are expanded"
                 )
         active.discard(el)
         done[el] = (count, height)
