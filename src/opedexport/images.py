@@ -212,8 +212,8 @@ def _svg(
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        if any(marker in data for marker in _SVG_MARKERS):
-            why = re.sub(r"\s*\(<string>, line \d+\)$", "", str(exc))
+        why = re.sub(r"\s*\(<string>, line \d+\)$", "", str(exc))
+        if any(marker in data for marker in _SVG_MARKERS) or "Excessive depth" in why:
             raise ImageRefused(f"a broken SVG ({why})") from None
         return None  # markup, but not SVG
     is_svg = isinstance(root.tag, str) and etree.QName(root).localname == "svg"
