@@ -6,12 +6,16 @@ only from hosts on an explicit allow-list, never following redirects. Every
 refusal is recorded and reported as a :class:`~opedexport.errors.ResourceRefusedWarning`;
 the export goes on without the resource. As WeasyPrint's ``URLFetcher``, one
 replaceable object, so a pipeline can substitute its own.
+
+Whatever it reads passes the one image check, :func:`opedexport.images.inspect_image`, which
+decides by content (never by name or declared type) whether it is an image and bounds it
+(pixels, an SVG's size, depth, ``<use>`` expansion and the images it shows) before anything
+decodes it.
 """
 
 from __future__ import annotations
 
 import base64
-import io
 import mimetypes
 import os
 import urllib.error
@@ -21,6 +25,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import ResourceRefusedWarning
+from .images import ImageInfo, ImageRefused, inspect_image
 
 __all__ = ["DEFAULT_MAX_PIXELS", "DEFAULT_MAX_RESOURCE_BYTES", "Fetcher", "Refused"]
 
@@ -28,6 +33,9 @@ __all__ = ["DEFAULT_MAX_PIXELS", "DEFAULT_MAX_RESOURCE_BYTES", "Fetcher", "Refus
 DEFAULT_MAX_RESOURCE_BYTES = 50 * 1024 * 1024
 #: A raster image with more pixels than this is refused (a decompression bomb guard).
 DEFAULT_MAX_PIXELS = 40_000_000
+
+
+_NOT_AN_IMAGE = "not an image (its content is no image format, whatever its name says)"
 
 
 class Refused(Exception):
@@ -41,7 +49,8 @@ class Fetcher:
     :param allow_hosts: host names whose http(s) URLs may be fetched; empty means none.
     :param max_bytes: the largest resource accepted; ``None`` means :data:`DEFAULT_MAX_RESOURCE_BYTES`.
     :param timeout: seconds before a network fetch is abandoned.
-    :param max_pixels: the largest raster image accepted, in pixels; ``None`` means :data:`DEFAULT_MAX_PIXELS`.
+    :param max_pixels: the largest raster image accepted, in pixels, whatever its name (the rasters an SVG
+        shows count together); ``None`` means :data:`DEFAULT_MAX_PIXELS`.
 
     The defaults are read when the fetcher is made, so setting ``opedexport.fetch.DEFAULT_MAX_PIXELS``
     (or ``DEFAULT_MAX_RESOURCE_BYTES``) changes the limit for every export that follows.
@@ -83,15 +92,25 @@ class Fetcher:
         return Path(os.path.normpath(path)).as_uri()
 
     def fetch(self, url: str) -> tuple[bytes, str]:
-        """Return ``(data, media type)`` for ``url``.
+        """Return ``(data, media type)`` for ``url``, the media type decided by the content.
+
+        Whatever is read passes :func:`opedexport.images.inspect_image` whatever its name or declared
+        type: an image over a limit (pixels; an SVG's size, depth or ``<use>`` expansion, or an image it
+        shows) is refused before anything decodes it. An image's media type is that of its content;
+        content that is not an image (a font, a stylesheet) keeps the type its name gives, and is
+        refused when that type claims an image.
 
         :raises Refused: when the URL is outside the roots, on a host not allowed,
-            of another scheme, too large, or cannot be read. The refusal is recorded.
+            of another scheme, too large, cannot be read, or is an image refused by that check.
+            The refusal is recorded.
         """
         try:
             data, mime = self._fetch(url)
-            if mime.startswith("image/") and mime != "image/svg+xml":
-                self._check_pixels(data)
+            info = self._inspect(url, data)
+            if info is not None:
+                mime = info.media_type
+            elif mime.startswith("image/"):
+                raise Refused(_NOT_AN_IMAGE)
             return data, mime
         except Refused as exc:
             self.refuse(url, str(exc))
@@ -101,6 +120,24 @@ class Fetcher:
         """As :meth:`fetch`, but ``None`` (with the warning) instead of raising."""
         try:
             return self.fetch(url)
+        except Refused:
+            return None
+
+    def fetch_image(self, url: str) -> tuple[bytes, str]:
+        """As :meth:`fetch` for what must be an image: content that is none (whatever its name) is refused.
+
+        :raises Refused: as :meth:`fetch`, and for content that is not an image. The refusal is recorded.
+        """
+        data, mime = self.fetch(url)
+        if not mime.startswith("image/"):
+            self.refuse(url, _NOT_AN_IMAGE)
+            raise Refused(_NOT_AN_IMAGE)
+        return data, mime
+
+    def fetch_image_or_none(self, url: str) -> tuple[bytes, str] | None:
+        """As :meth:`fetch_image`, but ``None`` (with the warning) instead of raising."""
+        try:
+            return self.fetch_image(url)
         except Refused:
             return None
 
@@ -126,16 +163,19 @@ class Fetcher:
             return self._http(url, parsed.hostname or "")
         raise Refused(f"scheme {scheme or '(none)'!r} is not allowed")
 
-    def _check_pixels(self, data: bytes) -> None:
-        from PIL import Image, UnidentifiedImageError
+    def _inspect(self, url: str, data: bytes) -> ImageInfo | None:
+        """The one image check (:func:`~opedexport.images.inspect_image`) on ``data`` read from ``url``."""
+
+        def resolve(ref: str) -> bytes:  # what an SVG shows, read under the same rules
+            try:
+                return self._fetch(ref)[0]
+            except Refused as exc:
+                raise ImageRefused(str(exc)) from None
 
         try:
-            with Image.open(io.BytesIO(data)) as image:  # reads the header only
-                width, height = image.size
-        except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
-            raise Refused("not an image that can be read") from None
-        if width * height > self.max_pixels:
-            raise Refused(f"{width}×{height} pixels is over the limit of {self.max_pixels}")
+            return inspect_image(data, max_pixels=self.max_pixels, url=url, resolve=resolve)
+        except ImageRefused as exc:
+            raise Refused(str(exc)) from None
 
     def _file(self, path: Path) -> tuple[bytes, str]:
         # Where the path really leads is checked before whether it exists, so a refusal

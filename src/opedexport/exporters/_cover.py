@@ -124,7 +124,7 @@ def fetch_image(fetcher: Fetcher, url: str) -> CoverImage | None:
     """The image at ``url`` through ``fetcher``, ready to embed; ``None`` (with a warning) when refused,
     missing or not an image.
     """
-    fetched = fetcher.fetch_or_none(url)
+    fetched = fetcher.fetch_image_or_none(url)  # the image check, by content, before Pillow decodes it
     if fetched is None:
         return None
     image = prepare_image(fetched[0])

@@ -1422,7 +1422,7 @@ class _DocxWriter:
         image is refused, missing or not an image (each with a ``ResourceRefusedWarning``).
         """
         url = self.fetcher.to_url(node.src, self.article.base_dir)
-        fetched = self.fetcher.fetch_or_none(url)
+        fetched = self.fetcher.fetch_image_or_none(url)  # the image check, by content, before anything decodes it
         if fetched is None:
             return None
         stream = _word_image(fetched[0])

@@ -39,7 +39,6 @@ from __future__ import annotations
 import atexit
 import gc
 import hashlib
-import io
 import logging
 import re
 import threading
@@ -231,21 +230,6 @@ def _stylesheet(css_text: str, roots: Iterable[Path], fetcher: _RecordingFetcher
                 _CSS_CACHE.pop(next(iter(_CSS_CACHE)))
             _CSS_CACHE[css_text] = css
         return css
-
-
-def _is_image(data: bytes, mime: str) -> bool:
-    """Whether ``data`` is an image WeasyPrint can draw: SVG, or a raster format Pillow opens."""
-    head = data.lstrip()[:256]
-    if mime == "image/svg+xml" or head.startswith(b"<svg") or (head.startswith(b"<?xml") and b"<svg" in head):
-        return True
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.verify()
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError, SyntaxError):
-        return False
-    return True
 
 
 # --------------------------------------------------------------------------- font subsetting
@@ -547,18 +531,13 @@ def _allow_hosts(opts: Mapping[str, Any]) -> tuple[str, ...]:
 
 
 def _image_src(fetcher: _RecordingFetcher, base_dir: Path | None) -> ImageSrc:
-    """The figure → ``src`` function for an article in ``base_dir``: the file URL if it is a readable image."""
+    """The figure → ``src`` function for an article in ``base_dir``: a URL served from memory if the
+    content is an image that passes the image check (:meth:`Fetcher.fetch_image`), else ``None``.
+    """
 
     def image_src(figure: m.Figure) -> str | None:
-        url = fetcher.to_url(figure.src, base_dir)
-        try:
-            data, mime = fetcher.fetch(url)
-        except Refused:
-            return None
-        if not _is_image(data, mime):
-            fetcher.refuse(url, "not an image that can be read")
-            return None
-        return fetcher.by_content(data, mime)
+        fetched = fetcher.fetch_image_or_none(fetcher.to_url(figure.src, base_dir))
+        return None if fetched is None else fetcher.by_content(*fetched)
 
     return image_src
 
