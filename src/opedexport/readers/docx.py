@@ -34,7 +34,9 @@ Runs
     :class:`~opedexport.model.Emph`; ``Verbatim Char`` and runs in a monospaced
     font give :class:`~opedexport.model.Code`; ``w:hyperlink`` (its ``r:id``
     looked up in the part's relationships) and ``HYPERLINK`` fields give links
-    (http, https, mailto, tel only); line breaks are kept, page breaks dropped;
+    (http, https, mailto, tel and relative targets; any other, such as
+    ``javascript:``, is dropped with a warning naming the file and paragraph,
+    the text kept); line breaks are kept, page breaks dropped;
     deleted tracked changes are left out, insertions kept.
 
 Notes

@@ -50,12 +50,20 @@ Metadata, in order of trust
     these; with no language stated, it is detected from the text.
 
 Body
-    Headings (levels renumbered from the page's, so ``h2``/``h3`` become 1/2),
-    paragraphs (also text sitting directly in a ``div``, split at double
-    ``<br>``), block quotes (a ``<footer>``/``<cite>`` or a last line opening
-    with a dash is the attribution), pull quotes (``.pullquote``,
-    ``.wp-block-pullquote``), lists, tables (a one-cell layout table is read as
-    its content), ``<pre>``, rules, links, emphasis, strong, code, line breaks.
+    Headings (levels ranked as every reader ranks them, so ``h2``/``h3``, and
+    ``h2``/``h4`` too, become 1/2; a heading among the first blocks that repeats
+    the title, case, spaces and end punctuation aside, is removed under the rule
+    ``duplicate-title`` and left out of the ranking), paragraphs (also text
+    sitting directly in a ``div``, split at double ``<br>``), block quotes (a
+    ``<footer>``/``<cite>`` or a last line opening with a dash is the
+    attribution), pull quotes (``.pullquote``, ``.wp-block-pullquote``), lists,
+    tables (a one-cell layout table is read as its content), ``<pre>``, rules,
+    links, emphasis, strong, code, line breaks.
+    A link keeps an http, https, mailto or tel target, or a relative one made
+    absolute against the page's URL; a link within the page (``#…``) keeps its
+    text alone, and any other target (``javascript:``, ``data:``, ``file:`` …,
+    however disguised) is dropped with a warning naming the page and line,
+    its text kept.
 
 Figures
     ``<figure>``, or an image alone in its paragraph: the ``alt`` text, the
