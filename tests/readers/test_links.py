@@ -14,6 +14,7 @@ from docx.oxml.parser import OxmlElement
 from lxml import etree
 
 import opedexport
+from opedexport.cli import main
 from opedexport.errors import TextNormalisedWarning
 from opedexport.model import Link, Paragraph, is_safe_link, iter_nodes, plain_text
 from opedexport.readers._normalize import link_target, safe_url
@@ -202,3 +203,12 @@ def test_docx_drops_an_unsafe_link_keeping_its_text(url: str) -> None:
 def test_docx_keeps_a_safe_link() -> None:
     result = DocxReader().read(Source(_docx("https://example.org/a"), Path("submission.docx")))
     assert [n.url for n in iter_nodes(result.article) if isinstance(n, Link)] == ["https://example.org/a"]
+
+
+def test_cli_names_the_file_and_line_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "opinion.md"
+    path.write_text(_markdown("javascript:alert(1)"))
+    assert main(["build", str(path), "-f", "json", "-o", str(tmp_path / "out"), "-j", "1"]) == 0
+    err = capsys.readouterr().err
+    assert f"{path}:5: warning: dropped the unsafe link target 'javascript:alert(1)'; the link text is kept\n" in err
+    assert err.count(str(path)) == 1
