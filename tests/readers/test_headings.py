@@ -119,6 +119,21 @@ def test_a_skipped_level_closes_up_in_every_reader() -> None:
     assert outline(html(page).article.body) == EXPECTED
 
 
+def test_docx_headings_in_a_one_cell_table_are_ranked_with_the_others() -> None:
+    doc = Document()
+    doc.add_paragraph("Same Article", style="Title")
+    doc.add_paragraph(BODY)
+    cell = doc.add_table(rows=1, cols=1).cell(0, 0)  # a layout table, read as its content
+    cell.paragraphs[0].text = "Background"
+    cell.paragraphs[0].style = doc.styles["Heading 2"]
+    cell.add_paragraph(BODY)
+    cell.add_paragraph("Detail", style="Heading 3")
+    cell.add_paragraph(BODY)
+    buf = io.BytesIO()
+    doc.save(buf)
+    assert outline(DocxReader().read(Source(buf.getvalue(), Path("op-ed.docx"))).article.body) == EXPECTED
+
+
 def test_markdown_levels_past_three_stop_at_three() -> None:
     text = f"---\ntitle: T\n---\n\n## A\n\n{BODY}\n\n### B\n\n{BODY}\n\n#### C\n\n{BODY}\n\n##### D\n\n{BODY}\n"
     levels = [b.level for b in markdown(text).article.body if isinstance(b, Heading)]

@@ -369,7 +369,8 @@ class _Para:
     images: list[tuple[str, str]] = field(default_factory=list)
     number: int = 0
     table: Table | None = None
-    cell_blocks: list[Block] = field(default_factory=list)
+    cell_paras: list[_Para] = field(default_factory=list)
+    """The paragraphs of a one-cell table read as its content, assembled once heading levels are ranked."""
 
 
 @dataclass(slots=True)
@@ -480,7 +481,7 @@ class _Converter:
         ]
         rows = [r for r in rows if r]
         if sum(len(r) for r in rows) == 1:
-            return _Para("cell", cell_blocks=_assemble(self.paragraphs(rows[0][0], part), self.notes))
+            return _Para("cell", cell_paras=self.paragraphs(rows[0][0], part))
         header = _header_row(tbl)
         cells = [tuple(self.cell(tc, part) for tc in row) for row in rows]
         if not cells:
@@ -843,7 +844,7 @@ def _block(para: _Para, notes: list[str]) -> list[Block]:
     if kind == "table" and para.table is not None:
         return [para.table]
     if kind == "cell":
-        return para.cell_blocks
+        return _assemble(para.cell_paras, notes)
     if kind in ("figure", "figure-done"):
         alt, name = para.images[0]
         notes.append(
@@ -975,9 +976,10 @@ class DocxReader(Reader):
             removed.append(Removal(first.number, text, DUPLICATE_TITLE if meta.title else "metadata:title-heading"))
             meta.title = meta.title or text
             kept.pop(0)
-        levels = heading_levels(p.level for p in kept if p.kind == "heading")
-        for para in kept:
-            para.level = levels[para.level] if para.kind == "heading" else para.level
+        headings = [p for p in _walk(kept) if p.kind == "heading" and p.inlines]
+        levels = heading_levels(p.level for p in headings)
+        for para in headings:
+            para.level = levels[para.level]
         blocks = _assemble(kept, notes)
         if not meta.title.strip():
             raise InputError("no title: give the document a Title paragraph or a title in its properties", path=where)
@@ -1007,6 +1009,13 @@ class DocxReader(Reader):
         except ModelError as exc:
             raise InputError(exc.message, path=where) from None
         return ReadResult(article, tuple(sorted(removed, key=lambda r: r.line)), tuple(notes))
+
+
+def _walk(paras: list[_Para]) -> Iterator[_Para]:
+    """Every paragraph of ``paras``, those of one-cell tables included, in order."""
+    for para in paras:
+        yield para
+        yield from _walk(para.cell_paras)
 
 
 def _take(para: _Para, meta: _Meta, removed: list[Removal]) -> bool:
