@@ -91,10 +91,23 @@ _NETWORK = "network access is off"
 CORPUS: dict[str, Outcome] = {
     # Markup and resources.
     "markup.md": Outcome(
-        warns=(r"Author\.url: dropped unsafe link target", r"Article\.source_url: dropped .*javascript"),
-        text=("span text", "raw anchor", "raw link", "iframe fallback text", "Attribution", "A last paragraph"),
+        warns=(
+            r"Author\.url: dropped unsafe link target",
+            r"Article\.source_url: dropped .*javascript",
+            r"markup\.md:\d+: dropped the unsafe link target '(?:javascript|JaVaScRiPt|vbscript|data|file):",
+        ),
+        text=(
+            "span text",
+            "raw anchor",
+            "raw link",
+            "iframe fallback text",
+            "Attribution",
+            "A last paragraph",
+            "Links: js, upper, entity, spaced, vb, data, file, javascript:alert(1) and relative and fragment.",
+        ),
     ),
     "resources.md": Outcome(
+        warns=(r"resources\.md:22: dropped the unsafe image source 'file:///etc/passwd'",),
         refused=(
             _refused("127.0.0.1:PORT/network.png", _NETWORK),
             _refused("//127.0.0.1:PORT/protocol-relative.png", "scheme"),

@@ -58,6 +58,9 @@ class _Reporter:
             print(message, file=self.stream)
 
     def warn(self, where: str, message: str) -> None:
+        place, sep, rest = message.partition(": ")
+        if sep and (place == where or place.startswith(where + ":")):  # the message names the file (and line)
+            where, message = place, rest
         print(f"{where}: warning: {message}", file=self.stream)
 
     def fail(self, where: str, exc: BaseException) -> None:

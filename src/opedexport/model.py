@@ -18,6 +18,7 @@ its text alone.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import ipaddress
 import re
 import unicodedata
@@ -51,6 +52,7 @@ __all__ = [
     "Table",
     "Text",
     "clean_text",
+    "is_safe_link",
     "iter_nodes",
     "link_url",
     "notes_in_order",
@@ -61,12 +63,35 @@ __all__ = [
 # C0 controls but tab and newline, CR (normalised away by readers), C1 controls,
 # surrogates (only lone ones can exist in a Python str), and the two non-characters.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-_SAFE_URL = re.compile(r"^(?:https?:|mailto:|tel:|#|/|\./|\.\./|[^:/?#]+(?:[/?#]|$))", re.IGNORECASE)
+#: The schemes a link target may have; any other (``javascript:``, ``data:``, ``file:`` …) is refused.
+SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+#: What a browser or a reader ignores inside a scheme: spaces, controls, soft hyphens and zero-width characters.
+_IGNORED_IN_SCHEME = re.compile("[\x00-\x20\x7f-\x9f\u00ad\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+_SCHEME = re.compile(r"^([^/?#]*?):")
 _LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 #: What a URL may hold unencoded besides ASCII letters and digits (WHATWG's URL code points), and ``%``.
 _URL_SAFE = "!$&'()*+,-./:;=?@_~%"
 _LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _HOST = re.compile(r"^[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.?$")
+
+
+def is_safe_link(url: str) -> bool:
+    """Whether ``url`` may be a link target: http, https, mailto or tel, or relative, or a fragment (``#part``).
+
+    The scheme is looked for the way a hostile page would hide it: case does not matter, HTML character
+    references are decoded (``&#106;avascript:``, ``javascript&colon;``) and spaces, control and invisible
+    characters anywhere are ignored (a space before ``javascript:``, a tab inside it), so ``javascript:``,
+    ``vbscript:``, ``data:``, ``file:`` and any other scheme are refused in every disguise. A colon
+    before the first ``/``, ``?`` or ``#`` that makes no allowed scheme is refused too.
+    """
+    probe = url
+    for _ in range(4):  # character references inside character references (&amp;#106;)
+        decoded = html.unescape(probe)
+        if decoded == probe:
+            break
+        probe = decoded
+    match = _SCHEME.match(_IGNORED_IN_SCHEME.sub("", probe))
+    return match is None or match.group(1).lower() in SAFE_SCHEMES
 
 
 def clean_text(value: str, where: str) -> str:
@@ -222,7 +247,7 @@ class Link:
         _check_tuple(self, "children", INLINE_TYPES)
         _clean_fields(self, "url", "title")
         url = self.url.strip()
-        if url and not _SAFE_URL.match(url):
+        if url and not is_safe_link(url):
             warnings.warn(TextNormalisedWarning(f"Link.url: dropped unsafe link target {url[:60]!r}"), stacklevel=3)
             url = ""
         object.__setattr__(self, "url", url)
@@ -268,10 +293,19 @@ INLINE_TYPES: tuple[type, ...] = (Text, Emph, Strong, Link, Code, LineBreak, Not
 
 @dataclass(frozen=True, slots=True)
 class Heading:
-    """A section heading inside the body (the article title is not a heading)."""
+    """A section heading inside the body (the article title is not a heading).
+
+    Levels are relative, the same whatever the source: the title is above every heading; the
+    highest heading level the body uses is level 1, the next level it uses is 2, the next 3, and
+    any deeper one 3 as well, so no level is skipped. Markdown ``##``/``###``, a DOCX's Heading 1
+    and Heading 2 and HTML ``<h2>``/``<h3>`` all give levels 1 and 2, and ``##`` then ``####``
+    gives 1 then 2. A heading that opens the body and repeats the title is not kept. Exporters
+    write level 1 as ``<h2>`` under the title's ``<h1>`` (``<h3>``, ``<h4>`` for 2 and 3) and as
+    Word's Heading 1 (2, 3).
+    """
 
     level: int
-    """1, 2 or 3: section, subsection, sub-subsection."""
+    """1, 2 or 3: section, subsection, sub-subsection (see the class docstring for how readers rank them)."""
     children: tuple[Inline, ...]
     """The heading text."""
 
@@ -435,7 +469,7 @@ class Author:
         if not self.name:
             raise ModelError("Author.name must not be empty")
         url = self.url.strip()
-        if url and not _SAFE_URL.match(url):
+        if url and not is_safe_link(url):
             warnings.warn(TextNormalisedWarning(f"Author.url: dropped unsafe link target {url[:60]!r}"), stacklevel=3)
             url = ""
         object.__setattr__(self, "url", url)

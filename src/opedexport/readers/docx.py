@@ -34,7 +34,9 @@ Runs
     :class:`~opedexport.model.Emph`; ``Verbatim Char`` and runs in a monospaced
     font give :class:`~opedexport.model.Code`; ``w:hyperlink`` (its ``r:id``
     looked up in the part's relationships) and ``HYPERLINK`` fields give links
-    (http, https, mailto, tel only); line breaks are kept, page breaks dropped;
+    (http, https, mailto, tel and relative targets; any other, such as
+    ``javascript:``, is dropped with a warning naming the file and paragraph,
+    the text kept); line breaks are kept, page breaks dropped;
     deleted tracked changes are left out, insertions kept.
 
 Notes
@@ -52,7 +54,9 @@ Images
 Metadata
     Visible paragraphs win over the core properties (``docProps/core.xml``),
     which are often a template's leftovers: the title from ``Title``, else
-    ``dc:title``, else a top-level heading opening the document; authors from
+    ``dc:title``, else a heading opening the document (a heading opening the
+    document that repeats the title is dropped, rule ``duplicate-title``; neither
+    counts when heading levels are ranked); authors from
     ``Byline``/``Author`` paragraphs (with ``Affiliation`` paragraphs), else
     ``dc:creator`` split at ``;`` or ``,``; the date from a ``Date`` or
     ``Dateline`` paragraph, else ``dcterms:created``; the summary from
@@ -107,8 +111,8 @@ from ..model import (
     Text,
     plain_text,
 )
+from ._normalize import DUPLICATE_TITLE, heading_levels, link_target, safe_url, same_title
 from .base import Reader, ReadResult, Removal, Source
-from .html import safe_url
 from .text import LineRules
 
 __all__ = ["MAX_ENTRIES", "MAX_RATIO", "MAX_UNCOMPRESSED", "DocxReader"]
@@ -365,7 +369,8 @@ class _Para:
     images: list[tuple[str, str]] = field(default_factory=list)
     number: int = 0
     table: Table | None = None
-    cell_blocks: list[Block] = field(default_factory=list)
+    cell_paras: list[_Para] = field(default_factory=list)
+    """The paragraphs of a one-cell table read as its content, assembled once heading levels are ranked."""
 
 
 @dataclass(slots=True)
@@ -390,6 +395,7 @@ class _Converter:
 
     def __init__(self, package: _Package, document: str, notes: list[str]):
         self.package = package
+        self.where = package.where
         self.notes = notes
         rels = package.rels(document)
         self.rels = {document: rels}
@@ -475,7 +481,7 @@ class _Converter:
         ]
         rows = [r for r in rows if r]
         if sum(len(r) for r in rows) == 1:
-            return _Para("cell", cell_blocks=_assemble(self.paragraphs(rows[0][0], part), self.notes))
+            return _Para("cell", cell_paras=self.paragraphs(rows[0][0], part))
         header = _header_row(tbl)
         cells = [tuple(self.cell(tc, part) for tc in row) for row in rows]
         if not cells:
@@ -596,7 +602,9 @@ class _Converter:
         inner = self.items(el, part, images)
         rel_id = el.get(f"{{{_R}}}id", "")
         target = self.rels[part].get(rel_id) or self.rels[self.document].get(rel_id)
-        url = safe_url(target[1]) if target is not None and target[2] else ""
+        url = link_target(target[1], self.where, self.count) if target is not None and target[2] else ""
+        if url.startswith("#"):  # a bookmark within the document, written as an external target
+            url = ""
         if target is not None and target[2] and not url:
             self.notes.append(f"link target {target[1][:60]!r} dropped (not http, https, mailto, tel)")
         title = el.get(_w("tooltip"), "")
@@ -606,7 +614,8 @@ class _Converter:
     def field(self, instr: str, result: list[Item]) -> list[Item]:
         """A field: a ``HYPERLINK`` becomes a link around what it shows; any other field shows its result."""
         match = _HYPERLINK_FIELD.match(instr)
-        url = safe_url(match["url"]) if match and "\\l" not in instr else ""
+        url = link_target(match["url"], self.where, self.count) if match and "\\l" not in instr else ""
+        url = "" if url.startswith("#") else url
         children = _build(result)
         return [(Link(children, url), frozenset())] if url and children else result
 
@@ -835,7 +844,7 @@ def _block(para: _Para, notes: list[str]) -> list[Block]:
     if kind == "table" and para.table is not None:
         return [para.table]
     if kind == "cell":
-        return para.cell_blocks
+        return _assemble(para.cell_paras, notes)
     if kind in ("figure", "figure-done"):
         alt, name = para.images[0]
         notes.append(
@@ -960,16 +969,18 @@ class DocxReader(Reader):
         meta = _Meta()
         removed: list[Removal] = []
         kept = [p for p in paras if not _take(p, meta, removed)]
-        used = sorted({p.level for p in kept if p.kind == "heading"})  # heading levels by rank among those used
-        for para in kept:
-            para.level = min(used.index(para.level) + 1, 3) if para.kind == "heading" else para.level
         _finish_meta(meta, core, rules, lang)
+        first = kept[0] if kept and kept[0].kind == "heading" else None
+        if first is not None and (not meta.title or same_title(plain_text(first.inlines), meta.title)):
+            text = " ".join(plain_text(first.inlines).split())
+            removed.append(Removal(first.number, text, DUPLICATE_TITLE if meta.title else "metadata:title-heading"))
+            meta.title = meta.title or text
+            kept.pop(0)
+        headings = [p for p in _walk(kept) if p.kind == "heading" and p.inlines]
+        levels = heading_levels(p.level for p in headings)
+        for para in headings:
+            para.level = levels[para.level]
         blocks = _assemble(kept, notes)
-        first = blocks[0] if blocks else None
-        if not meta.title and isinstance(first, Heading):
-            meta.title = plain_text(first.children)
-            blocks.pop(0)
-            removed.append(Removal(kept[0].number, meta.title, "metadata:title-heading"))
         if not meta.title.strip():
             raise InputError("no title: give the document a Title paragraph or a title in its properties", path=where)
         last = blocks[-1] if blocks else None
@@ -997,7 +1008,14 @@ class DocxReader(Reader):
             )
         except ModelError as exc:
             raise InputError(exc.message, path=where) from None
-        return ReadResult(article, tuple(removed), tuple(notes))
+        return ReadResult(article, tuple(sorted(removed, key=lambda r: r.line)), tuple(notes))
+
+
+def _walk(paras: list[_Para]) -> Iterator[_Para]:
+    """Every paragraph of ``paras``, those of one-cell tables included, in order."""
+    for para in paras:
+        yield para
+        yield from _walk(para.cell_paras)
 
 
 def _take(para: _Para, meta: _Meta, removed: list[Removal]) -> bool:

@@ -50,12 +50,20 @@ Metadata, in order of trust
     these; with no language stated, it is detected from the text.
 
 Body
-    Headings (levels renumbered from the page's, so ``h2``/``h3`` become 1/2),
-    paragraphs (also text sitting directly in a ``div``, split at double
-    ``<br>``), block quotes (a ``<footer>``/``<cite>`` or a last line opening
-    with a dash is the attribution), pull quotes (``.pullquote``,
-    ``.wp-block-pullquote``), lists, tables (a one-cell layout table is read as
-    its content), ``<pre>``, rules, links, emphasis, strong, code, line breaks.
+    Headings (levels ranked as every reader ranks them, so ``h2``/``h3``, and
+    ``h2``/``h4`` too, become 1/2; a heading among the first blocks that repeats
+    the title, case, spaces and end punctuation aside, is removed under the rule
+    ``duplicate-title`` and left out of the ranking), paragraphs (also text
+    sitting directly in a ``div``, split at double ``<br>``), block quotes (a
+    ``<footer>``/``<cite>`` or a last line opening with a dash is the
+    attribution), pull quotes (``.pullquote``, ``.wp-block-pullquote``), lists,
+    tables (a one-cell layout table is read as its content), ``<pre>``, rules,
+    links, emphasis, strong, code, line breaks.
+    A link keeps an http, https, mailto or tel target, or a relative one made
+    absolute against the page's URL; a link within the page (``#…``) keeps its
+    text alone, and any other target (``javascript:``, ``data:``, ``file:`` …,
+    however disguised) is dropped with a warning naming the page and line,
+    its text kept.
 
 Figures
     ``<figure>``, or an image alone in its paragraph: the ``alt`` text, the
@@ -131,6 +139,7 @@ from ..model import (
     Text,
     plain_text,
 )
+from ._normalize import DUPLICATE_TITLE, heading_levels, link_target, safe_url, same_title
 from .base import Reader, ReadResult, Removal, Source
 from .text import LineRules
 
@@ -160,7 +169,6 @@ _CHARSET_ALIASES = {
     "utf-16be": "utf-8",
 }
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
-_SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 
 # --------------------------------------------------------------------------- element classes
 
@@ -241,27 +249,6 @@ _ARTICLE_TYPES = (
     "LiveBlogPosting",
 )
 _LANG_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
-
-
-def safe_url(url: str, base: str = "") -> str:
-    """``url`` made absolute against ``base`` (when it has one), or ``""`` when it is not a link worth keeping.
-
-    Kept: http, https, mailto and tel targets, and relative ones (against an http(s) ``base`` they become
-    absolute). Refused: links within the page (``#…``) and every other scheme (``javascript:``, ``file:``,
-    ``data:`` …), so the model never has to drop one with a warning.
-    """
-    url = url.strip()
-    if not url or url.startswith("#"):
-        return ""
-    if base and not urlsplit(url).scheme:
-        url = urljoin(base, url)
-    try:
-        scheme = urlsplit(url).scheme.lower()
-    except ValueError:  # an invalid IPv6 host and the like
-        return ""
-    if scheme:
-        return url if scheme in _SAFE_SCHEMES else ""
-    return "" if re.match(r"^[^/?#]*:", url) else url
 
 
 def _classes(el: El) -> list[str]:
@@ -816,7 +803,7 @@ class HtmlReader(Reader):
             for el, parent, reason in dropped
             if (parent is container or container in parent.iterancestors()) and _words(el)
         ]
-        conv = _Converter(refs, meta.url, notes)
+        conv = _Converter(refs, meta.url, notes, where)
         blocks = [(b, f.sourceline or 1) for f in _lead_figures(container) for b in conv.figure(f)]
         blocks += conv.top_blocks(container, meta.title)
         if lang:
@@ -880,8 +867,8 @@ def _tidy_blocks(
         words = text(block)
         if isinstance(block, (Paragraph, Heading, Table)) and (rule := rules.boilerplate(words)):
             removed.append(Removal(line, words, f"boilerplate:{rule}"))
-        elif isinstance(block, Heading) and words.casefold() == meta.title.casefold() and len(kept) < 3:
-            removed.append(Removal(line, words, "metadata:title"))
+        elif isinstance(block, Heading) and same_title(words, meta.title) and len(kept) < 3:
+            removed.append(Removal(line, words, DUPLICATE_TITLE))
         else:
             kept.append((block, line))
 
@@ -990,8 +977,9 @@ def _clean(items: Iterable[Item]) -> tuple[Inline, ...]:
 class _Converter:
     """Maps the article's elements to model blocks and inlines, one method per element type."""
 
-    def __init__(self, refs: dict[El, El], base: str, notes: list[str]):
+    def __init__(self, refs: dict[El, El], base: str, notes: list[str], where: str | Path = "<string>"):
         self.refs = refs
+        self.where = where
         self.ref_ids = {a.get("id") for a in refs if a.get("id")}
         self.base = base
         self.notes = notes
@@ -1017,9 +1005,9 @@ class _Converter:
 
     def top_blocks(self, container: El, title: str) -> list[tuple[Block, int]]:
         """The container's blocks, each with its line in the page; heading levels are ranked without the title."""
-        title = title.casefold()
-        used = sorted({int(h.tag[1]) for h in container.iter(*_HEADINGS) if _text(h).casefold() != title})
-        self.levels = {level: min(rank, 3) for rank, level in enumerate(used, 1)}
+        self.levels = heading_levels(
+            int(h.tag[1]) for h in container.iter(*_HEADINGS) if not same_title(_text(h), title)
+        )
         return self._located(container)
 
     def _located(self, el: El) -> list[tuple[Block, int]]:
@@ -1292,7 +1280,7 @@ class _Converter:
         ):
             return []
         children = _merge(self.items(el))
-        url = safe_url(href, self.base)
+        url = "" if href.startswith("#") else link_target(href, self.where, el.sourceline, base=self.base)
         if href and not url and not href.startswith("#"):
             self.notes.append(f"line {el.sourceline}: link target {href[:60]!r} dropped (not http, https, mailto, tel)")
         title = " ".join((el.get("title") or "").split())

@@ -18,13 +18,22 @@ Front matter
 
 Title and heading levels
     Without ``title:``, a level-1 heading that is the first block of the body
-    becomes the title and leaves the body; with neither, reading fails.
-    When the title came from the front matter, ``#`` is body level 1, ``##``
-    level 2 and ``###`` (or deeper) level 3, and a leading ``#`` stays in the
-    body. When it came from a leading ``#``, every heading moves up one: ``##``
-    is level 1, ``###`` level 2, deeper level 3 (a later ``#`` is level 1),
-    and the consumed heading is listed in
-    :attr:`~opedexport.readers.base.ReadResult.removed`.
+    becomes the title and leaves the body; with neither, reading fails. A
+    heading that is the first block of the body and repeats the title (case,
+    spaces, end punctuation and markup aside) is dropped as well. Both are
+    listed in :attr:`~opedexport.readers.base.ReadResult.removed` (rules
+    ``markdown:title-heading`` and ``duplicate-title``). The other headings
+    are ranked as every reader ranks them: the highest level used is level 1,
+    the next one used level 2, any deeper one level 3, so ``##`` and ``###``
+    are levels 1 and 2 and ``##`` then ``####`` too.
+
+Links
+    Links keep http, https, mailto and tel targets, relative ones and
+    fragments. Any other target (``javascript:``, ``vbscript:``, ``data:``,
+    ``file:`` … in any case or disguise) is dropped with a warning naming the
+    file and line, and the link's text stays. An image alone in its paragraph
+    whose source CommonMark deems unsafe keeps its alt text alone, with a
+    warning.
 
 Figures
     An image alone in its paragraph is a :class:`~opedexport.model.Figure`:
@@ -76,7 +85,8 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from collections.abc import Iterable, Sequence
+import warnings
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -85,11 +95,12 @@ from urllib.parse import unquote, urlsplit
 import nh3
 import yaml
 from markdown_it import MarkdownIt
+from markdown_it.common.normalize_url import validateLink
 from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.footnote import footnote_plugin
 
-from ..errors import InputError, LimitError, ModelError
+from ..errors import InputError, LimitError, ModelError, TextNormalisedWarning
 from ..model import (
     Article,
     Author,
@@ -112,6 +123,7 @@ from ..model import (
     Text,
     plain_text,
 )
+from ._normalize import DUPLICATE_TITLE, heading_levels, link_target, same_title
 from .base import Reader, ReadResult, Removal, Source
 
 __all__ = ["MarkdownReader"]
@@ -131,9 +143,18 @@ _BREAKS = ("softbreak", "hardbreak")
 _CONTAINERS = ("blockquote_open", "list_item_open")
 
 
+class _Parser(MarkdownIt):
+    """markdown-it that parses every link target, so the reader can drop an unsafe one with a warning
+    instead of markdown-it leaving the whole link as literal text.
+    """
+
+    def validateLink(self, url: str) -> bool:
+        return True
+
+
 @cache
 def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": True, "typographer": False}).enable("table").use(footnote_plugin)
+    return _Parser("commonmark", {"html": True, "typographer": False}).enable("table").use(footnote_plugin)
 
 
 class MarkdownReader(Reader):
@@ -168,11 +189,16 @@ class MarkdownReader(Reader):
             if not title and nodes and nodes[0].type == "heading" and nodes[0].tag == "h1":
                 heading = nodes.pop(0)
                 title = plain_text(conv.inlines_of(heading))
-                conv.shift = 1
                 line = conv.line_of(heading) or 1
                 removed.append(Removal(line, body.split("\n")[line - offset - 1], "markdown:title-heading"))
             if not title.strip():
                 raise InputError("no title: add `title:` to the front matter or start with a `# Heading`", path=label)
+            if nodes and nodes[0].type == "heading" and _repeats(nodes[0], title):
+                line = conv.line_of(nodes.pop(0)) or 1
+                removed.append(Removal(line, body.split("\n")[line - offset - 1], DUPLICATE_TITLE))
+            conv.levels = heading_levels(
+                int(n.tag[1]) for n in _walk([*nodes, *footnotes.values()]) if n.type == "heading"
+            )
             blocks = conv.blocks(nodes)
         except ModelError as exc:
             raise InputError(exc.message, path=label, line=conv.line or None) from None
@@ -324,8 +350,8 @@ class _Converter:
         self.footnotes = footnotes
         self.offset = offset
         self.label = label
-        self.shift = 0
-        """How many levels headings move up (1 when the title came from a leading ``#``)."""
+        self.levels: dict[int, int] = {}
+        """The model level of each heading level (``2`` for ``##``) the body uses."""
         self.line = 0
         """The file line of the block being converted, for errors and notes; 0 when unknown."""
         self.notes: list[str] = []
@@ -353,8 +379,7 @@ class _Converter:
         if kind == "paragraph":
             return self.paragraph(_inline_children(node))
         if kind == "heading":
-            level = min(max(int(node.tag[1]) - self.shift, 1), 3)
-            return [Heading(level, self.inlines_of(node))]
+            return [Heading(self.levels.get(int(node.tag[1]), 3), self.inlines_of(node))]
         if kind == "blockquote":
             return [self.quote(node)]
         if kind in ("bullet_list", "ordered_list"):
@@ -374,8 +399,15 @@ class _Converter:
 
     def paragraph(self, nodes: Sequence[SyntaxTreeNode]) -> list[Block]:
         """A paragraph, or a figure when it holds one image alone; nothing when it reduces to nothing."""
-        if len(nodes) == 1 and nodes[0].type == "image" and str(nodes[0].attrs.get("src", "")).strip():
-            return [self.figure(nodes[0])]
+        if len(nodes) == 1 and nodes[0].type == "image" and (src := str(nodes[0].attrs.get("src", ""))).strip():
+            if validateLink(src):
+                return [self.figure(nodes[0])]
+            warnings.warn(
+                TextNormalisedWarning(
+                    f"{self.label}:{self.line}: dropped the unsafe image source {src[:60]!r}; its alt text is kept"
+                ),
+                stacklevel=2,
+            )
         children = self.inlines(nodes)
         return [Paragraph(children)] if children else []
 
@@ -513,8 +545,13 @@ class _Converter:
             elif kind == "strong":
                 out.append(Strong(self._nested(node)))
             elif kind == "link":
-                url, title = str(node.attrs.get("href", "")), str(node.attrs.get("title") or "")
-                out.append(Link(self._nested(node), url=url, title=title))
+                url = link_target(str(node.attrs.get("href", "")), self.label, self.line or None)
+                title = str(node.attrs.get("title") or "")
+                children = self._nested(node)
+                if url:
+                    out.append(Link(children, url=url, title=title))
+                else:  # the text alone, merged with the text around it
+                    out.extend(c.text if isinstance(c, Text) else c for c in children)
             elif kind == "image":
                 out.append(plain_text(self._nested(node)))
             elif kind == "footnote_ref":
@@ -565,6 +602,26 @@ def _check_nesting(tokens: Sequence[Token], offset: int, label: str | Path) -> N
             line = token.map[0] + 1 + offset if token.map else None
             message = f"block quotes and lists nest too deeply (at most {limit} levels, a list counting two)"
             raise InputError(message, path=label, line=line)
+
+
+def _walk(nodes: Iterable[SyntaxTreeNode]) -> Iterator[SyntaxTreeNode]:
+    """Every node under ``nodes``, depth first."""
+    for node in nodes:
+        yield node
+        yield from _walk(node.children)
+
+
+def _repeats(heading: SyntaxTreeNode, title: str) -> bool:
+    """Whether a heading node's text (markup and raw HTML left out) repeats ``title``; never one with a note."""
+    parts: list[str] = []
+    for node in _walk(_inline_children(heading)):
+        if node.type == "footnote_ref":
+            return False
+        if node.type in ("text", "code_inline"):
+            parts.append(node.content)
+        elif node.type in _BREAKS:
+            parts.append(" ")
+    return same_title("".join(parts), title)
 
 
 def _inline_children(node: SyntaxTreeNode) -> list[SyntaxTreeNode]:

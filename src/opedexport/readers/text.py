@@ -11,7 +11,10 @@ note describing the writer becomes the author's bio.
 
 Blocks are separated by blank lines; the lines of a block are joined with a
 space. A short line without closing punctuation, alone between blank lines and
-followed by a paragraph, is a section heading. Every removed line is reported
+followed by a paragraph, is a section heading (always level 1: the text has
+no levels). The title repeated on one of the next lines, as a page copied
+whole often shows it twice, is removed (rule ``duplicate-title``). The text
+has no links. Every removed line is reported
 in :attr:`ReadResult.removed`, so an editor can check that no sentence was cut.
 """
 
@@ -27,6 +30,7 @@ from typing import Any
 from ..errors import InputError
 from ..langdetect import detect_language, language_rules
 from ..model import Article, Author, Block, Heading, Paragraph, Rule, Text
+from ._normalize import DUPLICATE_TITLE, same_title
 from .base import Reader, ReadResult, Removal, Source
 
 __all__ = ["LineRules", "TextReader"]
@@ -317,6 +321,10 @@ class TextReader(Reader):
 
         title = lines.text[live[0]]
         lines.remove(live[0], "metadata:title")
+        for i in lines.live(live[0] + 1)[: _HEADER_LINES + 1]:  # the title again, as the page shows it twice
+            if same_title(lines.text[i], title):
+                lines.remove(i, DUPLICATE_TITLE)
+                break
         authors, date, end = self._header(lines, live[0] + 1, rules)
         disclosure, date = self._trailer(lines, end, rules, authors, date)
         if disclosure and len(authors) == 1:
