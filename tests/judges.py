@@ -286,7 +286,17 @@ def vnu(paths: Iterable[str | os.PathLike[str]]) -> dict[Path, list[str]]:
     if not files:
         return out
     proc = subprocess.run(
-        ["java", "-XX:TieredStopAtLevel=1", "-jar", str(jar), "--format", "json", "--stdout", *map(str, files)],
+        [
+            "java",
+            "-Xss16m",
+            "-XX:TieredStopAtLevel=1",
+            "-jar",
+            str(jar),
+            "--format",
+            "json",
+            "--stdout",
+            *map(str, files),
+        ],
         capture_output=True,
         timeout=300,
     )

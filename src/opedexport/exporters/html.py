@@ -294,9 +294,28 @@ def _make_page(root: Any, article: m.Article, *, css: str | None, stylesheet: st
     if lang not in _SKIP_LABELS:
         skip.set("lang", "en")
     body.insert(0, skip)
+    _close_heading_gaps(main)
     # The running header is for print (hidden in the EPUB too): a page does not repeat its publication.
     for p in root.iter(f"{_H}p"):
         if p.get("class") == "running-source":
             p.getparent().remove(p)
             break
     etree.cleanup_namespaces(root)
+
+
+def _close_heading_gaps(main: Any) -> None:
+    """Renumber headings that would skip a level (``<h1>`` then ``<h3>``), keeping which is under which.
+
+    The title is the page's ``<h1>``; an article whose first section heading is of model level 2 would
+    otherwise put an ``<h3>`` right after it, which screen readers announce as a missing level. Each
+    heading becomes one level below the nearest heading before it of a smaller original level.
+    """
+    stack: list[tuple[int, int]] = [(1, 1)]  # (original level, new level) of the open headings; the title
+    for heading in main.iter(*(f"{_H}h{n}" for n in range(1, 7))):
+        level = int(etree.QName(heading).localname[1])
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        new = stack[-1][1] + 1 if stack else 1
+        if new != level:
+            heading.tag = f"{_H}h{new}"
+        stack.append((level, new))
