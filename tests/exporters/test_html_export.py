@@ -402,6 +402,27 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pages]:
         yield Pages(files, server)
 
 
+def test_hostile_pages_hold_no_markup_and_no_outside_reference(pages: Pages) -> None:
+    for name, path in pages.files.items():
+        page = _tree(path.read_bytes())
+        tags = {el.tag for el in page.iter() if isinstance(el.tag, str)}
+        assert not tags & {"iframe", "frame", "object", "embed", "form", "input", "base", "svg", "math"}, name
+        assert [s.get("type") for s in page.iter("script")] == ["application/ld+json"], name
+        assert len(page.findall(".//style")) == 1, name
+        for el in page.iter():
+            if isinstance(el.tag, str):
+                assert not [k for k in el.attrib if k.lower().startswith("on") or k == "style"], (name, el.tag)
+        for el, attr, url in _urls(page):
+            scheme = urllib.parse.urlsplit(url).scheme.lower()
+            if el.tag == "a":
+                assert scheme in ("http", "https", "mailto", "tel") or url.startswith("#"), (name, url)
+            elif el.tag == "link":
+                assert el.get("rel") == "canonical" and scheme == "https", (name, url)
+            else:
+                assert attr == "src" and scheme == "data", (name, el.tag, url[:60])
+    assert pages.listener.connections == 0
+
+
 @pytest.mark.slow
 @needs_vnu
 def test_the_nu_html_checker_finds_no_error_nor_warning(pages: Pages) -> None:
