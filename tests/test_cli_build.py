@@ -101,3 +101,24 @@ def test_debug_shows_the_traceback_of_each_failure(
     assert f"opedexport: error: {folder / 'empty.md'}: the input is empty" in loud
     assert loud.count("Traceback (most recent call last):") == 1
     assert "InputError: " in loud and "read_result" in loud  # where it was raised, in the worker too
+
+
+def test_an_internal_error_points_to_debug_and_debug_shows_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import opedexport.api
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("reader bug")
+
+    monkeypatch.setattr(opedexport.api, "read_result", broken)
+    path = article(tmp_path / "a.md", "A")
+    argv = [str(path), "-f", "json", "-o", str(tmp_path / "out"), "-j", "1"]
+    status, err = build(capsys, *argv)
+    assert status == 1
+    assert err.splitlines()[0] == (
+        f"opedexport: error: {path}: internal error: RuntimeError: reader bug (run with --debug for the traceback)"
+    )
+    status, err = build(capsys, *argv, "--debug")
+    assert err.splitlines()[0] == f"opedexport: error: {path}: internal error: RuntimeError: reader bug"
+    assert "Traceback (most recent call last):" in err and "in broken" in err

@@ -294,6 +294,9 @@ def _inside(folder: Path, paths: list[Path]) -> list[Path]:
 def _die_with_parent(parent: int) -> None:
     """Have the kernel kill this process when its parent ends (Linux ``PR_SET_PDEATHSIG``), and end
     now if ``parent`` already has (it may have ended before the request was made).
+
+    The signal follows the parent *thread* that forked: :func:`_run_split` forks from the thread
+    that then waits for the child, and a pool worker's parent is the single-threaded fork server.
     """
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):

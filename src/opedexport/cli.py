@@ -145,7 +145,9 @@ def _cmd_build(args: argparse.Namespace, rep: _Reporter) -> int:
             rep.warn(str(result.input), warning)
         for error in result.errors:
             rep.failures += 1
-            print(f"opedexport: error: {error}", file=rep.stream)
+            internal = ": internal error: " in error and result.tracebacks and not rep.debug
+            hint = " (run with --debug for the traceback)" if internal else ""
+            print(f"opedexport: error: {error}{hint}", file=rep.stream)
         if rep.debug:
             for trace in result.tracebacks:  # made where the job ran, a worker process too
                 rep.stream.write(trace)
