@@ -128,12 +128,12 @@ def test_killing_the_command_leaves_no_process_behind(tmp_path: Path, sig: signa
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and cli.poll() is None:
             descendants = me.children(recursive=True)
-            # one article: the forked child; a pool: workers, the fork server's children
-            if (inputs == 1 and descendants) or len(descendants) > len(me.children()):
+            # one article: the forked child; a pool: both workers, the fork server's children
+            if (inputs == 1 and descendants) or len(descendants) >= len(me.children()) + 2:
                 break
             time.sleep(0.02)
         assert cli.poll() is None and descendants, "the build ended before it could be killed"
-        time.sleep(0.3 if inputs > 1 else 0)  # the workers at work
+        time.sleep(0.5 if inputs > 1 else 0)  # the workers at work
         descendants = me.children(recursive=True)
         os.kill(cli.pid, sig)
         status = cli.wait(30)

@@ -389,6 +389,28 @@ def _stop(processes: Iterable[Any]) -> None:
 
 
 @contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM (in the main thread) until the block ends, then deliver them.
+
+    A pool starts its workers as jobs are submitted; a worker whose start is cut short is not yet
+    the pool's to stop, and would fail on its own later with a traceback.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+    caught = (signal.SIGINT, signal.SIGTERM)
+    previous = {s: signal.signal(s, lambda signum, frame: held.append(signum)) for s in caught}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler if handler is not None else signal.SIG_DFL)
+        for signum in dict.fromkeys(held):
+            signal.raise_signal(signum)
+
+
+@contextlib.contextmanager
 def _main_hidden() -> Iterator[None]:
     """Hide the ``__main__`` module from a process being started, so it is not imported there.
 
@@ -554,8 +576,9 @@ def _run_on(
     :returns: the jobs fail-fast cancelled before they started. Those already started when it
         stopped are waited for and reported, since they write their files.
     """
-    submit = _pool_job if isinstance(pool, _DefaultPool) else run_job
-    futures = {pool.submit(submit, job): (i, job) for i, job in jobs}
+    default = isinstance(pool, _DefaultPool)
+    with _signals_held() if default else contextlib.nullcontext():
+        futures = {pool.submit(_pool_job if default else run_job, job): (i, job) for i, job in jobs}
     cancelled: list[tuple[int, Job]] = []
     stopping = False
     for future in cf.as_completed(futures):
