@@ -17,7 +17,7 @@ try:
 except ImportError:  # pragma: no cover - the process tests are skipped
     psutil = None
 
-from opedexport.batch import expand_inputs, export_many
+from opedexport.batch import expand_inputs
 from opedexport.cli import main
 from opedexport.errors import ResourceRefusedWarning
 
@@ -173,12 +173,3 @@ def test_export_many_runs_from_a_script_without_a_main_guard(tmp_path: Path) -> 
     assert (done.returncode, done.stdout.strip()) == (0, "4 files; 0 failed"), done.stderr
     assert "Traceback" not in done.stderr
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a0.epub", "a0.pdf", "a1.epub", "a1.pdf"]
-
-
-def test_the_pool_still_starts_workers_that_import_opedexport(tmp_path: Path) -> None:
-    # Hiding the main script must not hide the package: the workers make the files.
-    for i in range(3):
-        article(tmp_path / "in" / f"a{i}.md", f"Artikel {i}")
-    batch = export_many(tmp_path / "in", ["json"], tmp_path / "out", workers=2)
-    assert batch.failed == 0 and batch.written == 3
-    assert len({r.pid for r in batch.results} - {os.getpid()}) >= 1
