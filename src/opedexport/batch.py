@@ -15,15 +15,19 @@ import multiprocessing
 import multiprocessing.context
 import os
 import queue
+import signal
+import sys
 import threading
 import time
+import traceback
+import types
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import OpedexportError
+from .errors import OpedexportError, ResourceRefusedWarning
 from .limits import DEFAULT_TIME_LIMIT
 
 __all__ = ["TASKS_PER_WORKER", "BatchResult", "Job", "JobResult", "expand_inputs", "export_many", "run_job"]
@@ -35,6 +39,8 @@ TASKS_PER_WORKER = 64
 _PRELOAD = ["opedexport.api", "opedexport.exporters.pdf", "opedexport.exporters.epub", "opedexport.exporters.docx"]
 #: Imported by the fork server as well when PDFs are asked for: it loads WeasyPrint.
 _PDF_PRELOAD = "opedexport.exporters._pdf_preload"
+#: Seconds a worker is given to clean up (remove its partial file) after SIGTERM before it is killed.
+_STOP_GRACE = 3.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +76,8 @@ class JobResult:
     removed: list[str] = field(default_factory=list)
     """``line: (rule) text`` for each line the reader removed."""
     notes: list[str] = field(default_factory=list)
+    tracebacks: list[str] = field(default_factory=list)
+    """The formatted traceback of each failure (for ``--debug``), made where the job ran."""
     seconds: float = 0.0
     peak_rss_kib: int = 0
     """Peak resident memory of the process that ran the job (KiB), for benchmarks."""
@@ -88,6 +96,8 @@ class BatchResult:
 
     results: list[JobResult]
     seconds: float
+    cancelled: list[Path] = field(default_factory=list)
+    """Inputs not tried because ``fail_fast`` stopped the batch first, in input order."""
 
     @property
     def written(self) -> int:
@@ -104,6 +114,12 @@ def _describe(where: Path, exc: BaseException) -> str:
     if isinstance(exc, OpedexportError):
         return str(exc) if exc.path is not None else f"{where}: {exc}"
     return f"{where}: internal error: {type(exc).__name__}: {exc}"
+
+
+def _fail(result: JobResult, where: Path, exc: BaseException) -> None:
+    """Record ``exc`` as a failure of ``result``: its one line and its traceback."""
+    result.errors.append(_describe(where, exc))
+    result.tracebacks.append("".join(traceback.format_exception(exc)))
 
 
 def _peak_rss_kib() -> int:
@@ -145,8 +161,9 @@ def _recording(job: Job) -> Iterator[JobResult]:
         try:
             yield result
         except Exception as exc:
-            result.errors.append(_describe(job.input, exc))
-        result.warnings = [str(w.message) for w in caught]
+            _fail(result, job.input, exc)
+        # An article's warning is said once, not once per format that met it.
+        result.warnings = list(dict.fromkeys(str(w.message) for w in caught))
     result.seconds = time.perf_counter() - started
     result.peak_rss_kib = _peak_rss_kib()
     result.pid = os.getpid()
@@ -188,7 +205,7 @@ def run_job(job: Job, *, send_pdf: Callable[[Any], None] | None = None) -> JobRe
                     export(report.article, target, theme, format=name, time_limit=job.time_limit, **_options(job, name))
                     result.written.append(target)
                 except Exception as exc:
-                    result.errors.append(_describe(job.input, exc))
+                    _fail(result, job.input, exc)
         finally:
             if pending_pdf and send_pdf is not None:
                 send_pdf(None)
@@ -214,12 +231,17 @@ def _prepare_pdf(job: Job, article: Any, theme: Any, result: JobResult) -> Any:
         with limits.time_limit(job.time_limit, what="the pdf export", path=job.input):
             return exporter.prepare(article, theme, **_options(job, "pdf"))
     except Exception as exc:
-        result.errors.append(_describe(job.input, exc))
+        _fail(result, job.input, exc)
         return None
 
 
 def expand_inputs(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """Files as given; folders stand for the files in them that a reader claims; globs are expanded."""
+    """Files as given; folders stand for the files in them that a reader claims; globs are expanded.
+
+    A folder's file or a glob's match whose real path leaves the folder (for a glob, its fixed
+    base folder: ``articles`` of ``articles/*/*.md``) through a symbolic link is skipped with a
+    :class:`~opedexport.errors.ResourceRefusedWarning` naming it. Files named one by one are taken as given.
+    """
     from .registry import registry
 
     if isinstance(inputs, (str, os.PathLike)):
@@ -232,14 +254,193 @@ def expand_inputs(inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[st
         if path.is_dir():
             if suffixes is None:
                 suffixes = {s for _, cls, _ in registry.readers.all() if cls for s in cls.suffixes}
-            out.extend(sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in suffixes))
+            found = (p for p in path.iterdir() if p.is_file() and p.suffix.lower() in suffixes)
+            out.extend(_inside(path, sorted(found)))
         elif any(c in text for c in "*?[") and not path.exists():
             base = Path(path.anchor) if path.is_absolute() else Path()
             pattern = str(path.relative_to(path.anchor)) if path.is_absolute() else text
-            out.extend(sorted(p for p in base.glob(pattern) if p.is_file()))
+            out.extend(_inside(_glob_base(path), sorted(p for p in base.glob(pattern) if p.is_file())))
         else:
             out.append(path)
     return out
+
+
+def _glob_base(pattern: Path) -> Path:
+    """The folder a glob pattern cannot leave by its own wildcards: its parts before the first one."""
+    fixed: list[str] = []
+    for part in pattern.parts[:-1]:
+        if any(c in part for c in "*?["):
+            break
+        fixed.append(part)
+    return Path(*fixed) if fixed else Path()
+
+
+def _inside(folder: Path, paths: list[Path]) -> list[Path]:
+    """``paths`` whose real path is inside ``folder``'s; each other one is skipped with a warning."""
+    root = folder.resolve()
+    kept = []
+    for path in paths:
+        if path.resolve().is_relative_to(root):
+            kept.append(path)
+        else:
+            warnings.warn(
+                f"{path}: skipped: a symbolic link leads out of {folder}{os.sep} (name the file itself to build it)",
+                ResourceRefusedWarning,
+                stacklevel=3,
+            )
+    return kept
+
+
+def _die_with_parent(parent: int) -> None:
+    """Have the kernel kill this process when its parent ends (Linux ``PR_SET_PDEATHSIG``), and end
+    now if ``parent`` already has (it may have ended before the request was made).
+
+    The signal follows the parent *thread* that forked: :func:`_run_split` forks from the thread
+    that then waits for the child, and a pool worker's parent is the single-threaded fork server.
+    """
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # 1 is PR_SET_PDEATHSIG
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _end_with(owner: int) -> None:
+    """End this process as soon as ``owner`` (not necessarily its parent) ends: a daemon thread waits for it."""
+
+    def wait() -> None:
+        try:
+            fd = os.pidfd_open(owner)
+        except ProcessLookupError:
+            os._exit(1)
+        except (OSError, AttributeError):  # no pidfd (old kernel, not Linux): look now and then
+            while True:
+                try:
+                    os.kill(owner, 0)
+                except ProcessLookupError:
+                    os._exit(1)
+                except OSError:
+                    pass
+                time.sleep(0.5)
+        import select
+
+        select.select([fd], [], [])  # readable when the owner has ended
+        os._exit(1)
+
+    threading.Thread(target=wait, name="opedexport-owner-watch", daemon=True).start()
+
+
+#: Whether this worker is running a job (so SIGTERM unwinds it, removing any partial file, before it ends).
+_IN_JOB = False
+
+
+def _on_sigterm(signum: int, frame: types.FrameType | None) -> None:
+    """SIGTERM in a worker: unwind the job in hand (see :func:`_pool_job`), or end at once when idle."""
+    if _IN_JOB:
+        raise SystemExit(128 + signum)
+    os._exit(128 + signum)
+
+
+def _worker_init(owner: int) -> None:
+    """Start a pool worker so that it never outlives ``owner``, the process that made the pool.
+
+    A worker's parent is the fork server, which lives as long as any worker does, so each worker
+    watches the owner itself; the parent-death signal covers a fork server killed on its own.
+    Ctrl-C is the owner's to handle (it stops the workers).
+    """
+    _die_with_parent(os.getppid())
+    try:
+        os.kill(owner, 0)
+    except ProcessLookupError:  # the owner ended while this worker started
+        os._exit(1)
+    _end_with(owner)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _on_sigterm)
+
+
+def _pool_job(job: Job) -> JobResult:
+    """:func:`run_job` in a worker of the default pool: SIGTERM ends the worker once the job has unwound."""
+    global _IN_JOB
+    _IN_JOB = True
+    try:
+        return run_job(job)
+    except SystemExit as exc:
+        os._exit(exc.code if isinstance(exc.code, int) else 1)
+    finally:
+        _IN_JOB = False
+
+
+def _stop(processes: Iterable[Any]) -> None:
+    """Ask ``processes`` to end (SIGTERM lets them remove a partial file), then kill those that have not."""
+    processes = [p for p in processes if p.is_alive()]
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError):
+            process.terminate()
+    deadline = time.monotonic() + _STOP_GRACE
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError):
+            process.join(max(0.0, deadline - time.monotonic()))
+            if process.is_alive():
+                process.kill()
+                process.join(1.0)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM (in the main thread) until the block ends, then deliver them.
+
+    A pool starts its workers as jobs are submitted; a worker whose start is cut short is not yet
+    the pool's to stop, and would fail on its own later with a traceback.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+    caught = (signal.SIGINT, signal.SIGTERM)
+    previous = {s: signal.signal(s, lambda signum, frame: held.append(signum)) for s in caught}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler if handler is not None else signal.SIG_DFL)
+        for signum in dict.fromkeys(held):
+            signal.raise_signal(signum)
+
+
+@contextlib.contextmanager
+def _main_hidden() -> Iterator[None]:
+    """Hide the ``__main__`` module from a process being started, so it is not imported there.
+
+    A fork server and its workers import the main script unless told otherwise; a script without
+    ``if __name__ == "__main__":`` would then start the batch again inside each worker. A job never
+    needs the main script: readers and exporters come from entry points and :mod:`opedexport`.
+    """
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
+
+
+if sys.platform != "win32":
+
+    class _WorkerProcess(multiprocessing.context.ForkServerProcess):
+        """A fork-server process started without the main script (see :func:`_main_hidden`)."""
+
+        @staticmethod
+        def _Popen(process_obj: Any) -> Any:
+            with _main_hidden():
+                return multiprocessing.context.ForkServerProcess._Popen(process_obj)
+
+    class _WorkerContext(multiprocessing.context.ForkServerContext):
+        """The fork-server context, with processes that do not import the main script."""
+
+        Process = _WorkerProcess
 
 
 def _can_split(job: Job) -> bool:
@@ -255,6 +456,24 @@ def _can_split(job: Job) -> bool:
     except OpedexportError:
         return False
     return callable(getattr(cls, "prepare", None)) and callable(getattr(cls, "render", None))
+
+
+def _split_main(job: Job, conn: Any, parent: int, unused: Any) -> None:
+    """The forked child of :func:`_run_split`: set up, then :func:`_split_child`.
+
+    It dies with ``parent`` and closes ``unused`` (the pipe's read end, which would let it write on
+    for ever to a parent that has gone). SIGTERM and Ctrl-C end it once its job has unwound.
+    """
+    global _IN_JOB
+    unused.close()
+    _die_with_parent(parent)
+    _IN_JOB = True
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    signal.signal(signal.SIGINT, _on_sigterm)
+    try:
+        _split_child(job, conn)
+    except (SystemExit, OSError):  # stopped, or the parent is gone: nobody to report to
+        os._exit(1)
 
 
 def _split_child(job: Job, conn: Any) -> None:
@@ -291,7 +510,7 @@ def _run_split(job: Job) -> JobResult:
 
     ctx = multiprocessing.get_context("fork")
     receiver, sender = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_split_child, args=(job, sender), name="opedexport-formats")
+    child = ctx.Process(target=_split_main, args=(job, sender, os.getpid(), receiver), name="opedexport-formats")
     child.start()
     sender.close()
     # A thread takes the child's messages as they come, so the child never waits for this process
@@ -319,6 +538,9 @@ def _run_split(job: Job) -> JobResult:
             kind, message = inbox.get()
         if kind == "rest":
             rest = message
+    except BaseException:  # stopped (Ctrl-C, SIGTERM): the child stops too
+        _stop([child])
+        raise
     finally:
         child.join()
         reader.join()
@@ -333,6 +555,7 @@ def _run_split(job: Job) -> JobResult:
             ],
         )
     merged = JobResult(job.input, removed=rest.removed, notes=rest.notes, pid=pdf.pid or rest.pid)
+    merged.tracebacks = rest.tracebacks + pdf.tracebacks
     suffix_order = [f".{name}" for name in job.formats]
     merged.written = sorted(
         rest.written + pdf.written,
@@ -347,39 +570,63 @@ def _run_split(job: Job) -> JobResult:
 
 def _run_on(
     pool: cf.Executor, jobs: list[tuple[int, Job]], fail_fast: bool, done: Callable[[int, JobResult], None]
-) -> bool:
-    """Run numbered jobs on ``pool``, reporting each to ``done``; ``True`` when fail-fast stopped early."""
-    futures = {pool.submit(run_job, job): (i, job) for i, job in jobs}
+) -> list[tuple[int, Job]]:
+    """Run numbered jobs on ``pool``, reporting each to ``done``.
+
+    :returns: the jobs fail-fast cancelled before they started. Those already started when it
+        stopped are waited for and reported, since they write their files.
+    """
+    default = isinstance(pool, _DefaultPool)
+    with _signals_held() if default else contextlib.nullcontext():
+        futures = {pool.submit(_pool_job if default else run_job, job): (i, job) for i, job in jobs}
+    cancelled: list[tuple[int, Job]] = []
+    stopping = False
     for future in cf.as_completed(futures):
         i, job = futures[future]
+        if future.cancelled():
+            continue
         try:
             result = future.result()
         except cf.CancelledError:
             continue
         except Exception as exc:  # the worker itself died
-            result = JobResult(job.input, errors=[_describe(job.input, exc)])
+            result = JobResult(job.input)
+            _fail(result, job.input, exc)
         done(i, result)
-        if fail_fast and not result.ok:
-            for f in futures:
-                f.cancel()
-            return True
-    return False
+        if fail_fast and not result.ok and not stopping:
+            stopping = True
+            cancelled = sorted((futures[f] for f in futures if f.cancel()), key=lambda item: item[0])
+    return cancelled
 
 
-def default_executor(jobs: int, *, pdf: bool = False) -> cf.Executor:
+class _DefaultPool(cf.ProcessPoolExecutor):
+    """The default pool: its jobs run as :func:`_pool_job`, and :meth:`stop` ends its workers now."""
+
+    def stop(self) -> None:
+        """End the workers (a partial file is removed first), without waiting for their jobs."""
+        processes = list((getattr(self, "_processes", None) or {}).values())  # no public way before 3.14
+        _stop(processes)
+        self.shutdown(wait=True, cancel_futures=True)
+
+
+def default_executor(jobs: int, *, pdf: bool = False) -> cf.ProcessPoolExecutor:
     """A process pool with a warm fork server, one worker per core (at most ``jobs``).
+
+    Its workers do not import the main script (a script needs no ``if __name__ == "__main__":``),
+    and they end when this process does, however it ends.
 
     :param pdf: load WeasyPrint in the fork server too, so workers that make PDFs start with it.
     """
     workers = max(1, min(jobs, os.cpu_count() or 1))
     ctx: multiprocessing.context.BaseContext
     try:
-        server = multiprocessing.get_context("forkserver")
+        multiprocessing.get_context("forkserver")  # a ValueError where there is none
+        server = _WorkerContext()
         server.set_forkserver_preload([*_PRELOAD, *([_PDF_PRELOAD] if pdf else [])])
         ctx = server
-    except ValueError:  # pragma: no cover - no fork server on this platform
+    except (ValueError, NameError):  # pragma: no cover - no fork server on this platform
         ctx = multiprocessing.get_context("spawn")
-    return cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+    return _DefaultPool(max_workers=workers, mp_context=ctx, initializer=_worker_init, initargs=(os.getpid(),))
 
 
 def export_many(
@@ -406,7 +653,8 @@ def export_many(
     :param workers: processes of the default pool; ``None`` means one per core, ``1`` runs every job
         in this process (needed for readers and exporters registered in code rather than by entry point).
     :param fail_fast: stop submitting (and cancel what has not started) after the first failure;
-        by default every input is tried.
+        by default every input is tried. Jobs already started are finished and reported; the
+        cancelled inputs are in :attr:`BatchResult.cancelled`.
     :param time_limit: seconds each export may take before it is stopped; ``None`` means unbounded.
     :param on_result: called in this process with each result as it arrives (progress display).
     :param options: exporter options, each passed to the exporters that declare it.
@@ -433,6 +681,7 @@ def export_many(
         for p in paths
     ]
     results: dict[int, JobResult] = {}
+    cancelled: list[tuple[int, Job]] = []
 
     def done(index: int, result: JobResult) -> None:
         results[index] = result
@@ -446,9 +695,10 @@ def export_many(
             result = run_job(job)
             done(i, result)
             if fail_fast and not result.ok:
+                cancelled = list(enumerate(jobs))[i + 1 :]
                 break
     elif executor is not None:
-        _run_on(executor, list(enumerate(jobs)), fail_fast, done)
+        cancelled = _run_on(executor, list(enumerate(jobs)), fail_fast, done)
     else:
         # A fresh pool every TASKS_PER_WORKER jobs per worker recycles the workers (bounding the
         # growth of long-lived renderers); the fork server stays warm, so a new pool starts fast.
@@ -459,10 +709,15 @@ def export_many(
         for start in range(0, len(numbered), chunk):
             pool = default_executor(size, pdf="pdf" in formats)
             try:
-                stopped = _run_on(pool, numbered[start : start + chunk], fail_fast, done)
+                cancelled = _run_on(pool, numbered[start : start + chunk], fail_fast, done)
+            except BaseException:  # stopped (Ctrl-C, SIGTERM): so are the workers, now
+                if isinstance(pool, _DefaultPool):
+                    pool.stop()
+                raise
             finally:
                 pool.shutdown(wait=True, cancel_futures=True)
-            if stopped:
+            if cancelled or (fail_fast and any(not r.ok for r in results.values())):
+                cancelled += numbered[start + chunk :]
                 break
     ordered = [results[i] for i in sorted(results)]
-    return BatchResult(ordered, time.perf_counter() - started)
+    return BatchResult(ordered, time.perf_counter() - started, [job.input for _, job in cancelled])

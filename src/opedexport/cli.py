@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import signal
 import sys
+import threading
 import traceback
 import warnings
 from collections.abc import Callable, Iterator, Sequence
@@ -123,7 +125,11 @@ def _cmd_build(args: argparse.Namespace, rep: _Reporter) -> int:
             formats_ok.append(name)
     if rep.failures and args.fail_fast:
         return 1
-    inputs = expand_inputs(args.inputs)
+    with warnings.catch_warnings(record=True) as skipped:  # links out of a folder, each named
+        warnings.simplefilter("always")
+        inputs = expand_inputs(args.inputs)
+    for w in skipped:
+        rep.info(f"opedexport: warning: {w.message}")
     if not inputs:
         rep.fail("build", OpedexportError("no input files found in " + ", ".join(args.inputs)))
         return 1
@@ -151,7 +157,12 @@ def _cmd_build(args: argparse.Namespace, rep: _Reporter) -> int:
             rep.warn(str(result.input), warning)
         for error in result.errors:
             rep.failures += 1
-            print(f"opedexport: error: {error}", file=rep.stream)
+            internal = ": internal error: " in error and result.tracebacks and not rep.debug
+            hint = " (run with --debug for the traceback)" if internal else ""
+            print(f"opedexport: error: {error}{hint}", file=rep.stream)
+        if rep.debug:
+            for trace in result.tracebacks:  # made where the job ran, a worker process too
+                rep.stream.write(trace)
         for path in result.written:
             rep.detail(f"wrote {path}")
 
@@ -175,6 +186,9 @@ def _cmd_build(args: argparse.Namespace, rep: _Reporter) -> int:
             on_result=on_result,
             **options,
         )
+    if batch.cancelled:
+        names = ", ".join(str(p) for p in batch.cancelled)
+        rep.info(f"opedexport: --fail-fast: {len(batch.cancelled)} input(s) not tried: {names}")
     rep.info(
         f"opedexport: {len(batch.results) - batch.failed} article(s) done, {batch.failed} failed, "
         f"{batch.written} file(s) written to {out}/ in {batch.seconds:.1f} s"
@@ -339,14 +353,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Terminated(BaseException):
+    """SIGTERM arrived: unwind (partial files are removed, child processes stopped) and exit."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise _Terminated
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
+    """Run the command line; returns the exit status (130 after Ctrl-C, 143 after SIGTERM)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     rep = _Reporter(sys.stderr, verbose=args.verbose, debug=args.debug)
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if in_main else None
     try:
         status: int = args.func(args, rep)
     except KeyboardInterrupt:
         print("opedexport: interrupted", file=sys.stderr)
         return 130
+    except _Terminated:
+        print("opedexport: terminated", file=sys.stderr)
+        return 143
+    finally:
+        if in_main:
+            signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
     return status
