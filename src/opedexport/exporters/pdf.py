@@ -19,6 +19,12 @@ time of the build; never the article's date, which is its dateline) and the file
 identifier is derived from the article, so the same input under the same
 ``SOURCE_DATE_EPOCH`` gives the same bytes.
 
+PDFs are tagged by default (``pdf_variant="pdf/ua-1"``): WeasyPrint writes a structure tree
+(headings as ``H1``–``H4``, paragraphs, lists, tables with their header cells, figures with their
+alt text as ``/Alt``, links), ``/MarkInfo /Marked true``, the document's ``/Lang`` and
+``/ViewerPreferences /DisplayDocTitle true``, for screen readers and reflow. ``"plain"`` (or
+``None``, the default before) writes an untagged PDF, ``"pdf/a-3b"`` an archival one.
+
 A :class:`~opedexport.collection.Collection` becomes one book
 (:meth:`PdfExporter.export_collection`): the theme's ``collection.html.j2``
 gives the title page, the contents (page numbers by ``target-counter``) and
@@ -111,6 +117,7 @@ class PdfPage:
     images: tuple[tuple[str, bytes, str], ...]
     """``(url, data, media type)`` of each figure, already read and checked."""
     pdf_variant: str | None
+    """WeasyPrint's ``pdf_variant``: ``None`` for a plain PDF (the exporter's ``"plain"``)."""
     identifier: bytes
     one_column: bool
     hyphenation: tuple[tuple[Path, Any], ...] = ()
