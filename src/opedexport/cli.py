@@ -311,7 +311,11 @@ def build_parser() -> argparse.ArgumentParser:
     output.add_argument(
         "--page-size", type=_page_size, help="override the theme's page size (A4, Letter, A5, '6in 9in')"
     )
-    output.add_argument("--pdf-variant", choices=["pdf/a-3b", "pdf/ua-1"], help="write a PDF/A-3b or PDF/UA-1 file")
+    output.add_argument(
+        "--pdf-variant",
+        choices=["pdf/ua-1", "plain", "pdf/a-3b"],
+        help="pdf/ua-1 (tagged, the default), plain (untagged) or pdf/a-3b (archival)",
+    )
     output.add_argument(
         "--allow-host", action="append", default=[], metavar="HOST", help="allow http(s) images from HOST"
     )

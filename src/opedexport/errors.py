@@ -21,6 +21,7 @@ __all__ = [
     "ResourceRefusedWarning",
     "TextNormalisedWarning",
     "ThemeError",
+    "ThemeWarning",
 ]
 
 
@@ -95,3 +96,7 @@ class ResourceRefusedWarning(OpedexportWarning):
 
 class LayoutWarning(OpedexportWarning):
     """The layout engine could not honour a rule of the layout (a footnote printed on another page than its call)."""
+
+
+class ThemeWarning(OpedexportWarning):
+    """A theme loads but falls short of a rule it should meet (its colours' contrast, for WCAG 2.2 AA)."""

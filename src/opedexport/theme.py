@@ -34,16 +34,29 @@ from __future__ import annotations
 import copy
 import re
 import tomllib
+import warnings
 from dataclasses import dataclass, fields
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from .errors import ThemeError
+from .errors import ThemeError, ThemeWarning
 from .units import Length, UnitError
 
-__all__ = ["Colors", "FontRole", "Layout", "Page", "Running", "TextStyle", "Theme", "parse_page_size", "themes_dir"]
+__all__ = [
+    "Colors",
+    "FontRole",
+    "Layout",
+    "Page",
+    "Running",
+    "TextStyle",
+    "Theme",
+    "contrast_problems",
+    "contrast_ratio",
+    "parse_page_size",
+    "themes_dir",
+]
 
 _COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 PAGE_SIZES: dict[str, tuple[str, str]] = {
@@ -232,11 +245,14 @@ class Theme:
         tokens, dirs, path = _load_chain(str(name_or_path), roots)
         given = {k: v for k, v in overrides.items() if v}
         try:
-            return _build(_deep_merge(tokens, given), dirs, path, roots)
+            theme = _build(_deep_merge(tokens, given), dirs, path, roots)
         except ThemeError as exc:
             if not given:
                 raise
             error = exc
+        else:
+            _warn_low_contrast(theme, path)
+            return theme
         _build(tokens, dirs, path, roots)  # the theme alone is at fault: its own error, naming its file
         raise ThemeError(f"{error.message} (in the overrides given, not in {path})") from None
 
@@ -540,3 +556,60 @@ def _build(tokens: dict[str, Any], dirs: tuple[Path, ...], path: Path, roots: tu
         tokens=tokens,
         roots=roots,
     )
+
+
+# --------------------------------------------------------------------------- contrast (WCAG 2.2)
+
+#: WCAG 2.2 AA minimum contrast of text against its background (success criterion 1.4.3).
+TEXT_CONTRAST = 4.5
+#: WCAG 2.2 minimum contrast of a link's colour against the text around it, when colour alone tells it
+#: apart (technique G183); an underlined link needs none.
+LINK_CONTRAST = 3.0
+
+
+def _relative_luminance(color: str) -> float:
+    """WCAG's relative luminance of ``#rrggbb`` (0 for black, 1 for white)."""
+    channels = [int(color[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG's contrast ratio of two ``#rrggbb`` colours, from 1 (the same) to 21 (black on white)."""
+    a, b = sorted((_relative_luminance(first), _relative_luminance(second)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+def contrast_problems(colors: Colors, *, links_underlined: bool = True) -> list[str]:
+    """What keeps ``colors`` from WCAG 2.2 AA contrast, one sentence each; empty when they meet it.
+
+    Text (``text``), secondary text (``muted``: bylines, captions, notes) and links and kickers
+    (``accent``) need 4.5:1 against ``background``. A link told apart from the text around it by its
+    colour alone also needs 3:1 against ``text``; the built-in templates underline links in running
+    text (EPUB and PDF), so that check applies only with ``links_underlined=False``. Rules and bars
+    (``rule``, ``quote_bar``) are decoration and not checked.
+    """
+    problems = []
+    for key, use in (("text", "text"), ("muted", "secondary text"), ("accent", "links and kickers")):
+        color = getattr(colors, key)
+        ratio = contrast_ratio(color, colors.background)
+        if ratio < TEXT_CONTRAST:
+            problems.append(
+                f"colors.{key} {color} ({use}) on colors.background {colors.background} has a contrast of "
+                f"{ratio:.2f}:1, below the {TEXT_CONTRAST}:1 of WCAG AA; darken one or lighten the other"
+            )
+    if not links_underlined:
+        ratio = contrast_ratio(colors.accent, colors.text)
+        if ratio < LINK_CONTRAST:
+            problems.append(
+                f"colors.accent {colors.accent} (links) next to colors.text {colors.text} has a contrast of "
+                f"{ratio:.2f}:1, below the {LINK_CONTRAST}:1 that tells links apart without an underline"
+            )
+    return problems
+
+
+def _warn_low_contrast(theme: Theme, path: Path) -> None:
+    """Warn (one :class:`~opedexport.errors.ThemeWarning`, one line) of the colours of ``theme`` below WCAG AA."""
+    problems = contrast_problems(theme.colors)
+    if problems:
+        warnings.warn(ThemeWarning(f"{path}: {'; '.join(problems)}"), stacklevel=3)

@@ -225,7 +225,7 @@ def test_info_dictionary(case: tuple[m.Article, Path, list[str], str]) -> None:
     assert info["Subject"] == article.summary
     assert info["Keywords"] == ", ".join(article.tags)
     assert info["Creator"].startswith("opedexport ")
-    assert info["Tagged"] == "no"
+    assert info["Tagged"] == "yes"  # PDF/UA-1 by default
     # The build's date (SOURCE_DATE_EPOCH, see conftest), never the article's.
     assert info["ModDate"] == info["CreationDate"]
     meta = pypdf.PdfReader(path).metadata

@@ -1455,7 +1455,7 @@ class _DocxWriter:
         rows = ([node.header] if node.header else []) + list(node.rows)
         cols = max(len(r) for r in rows) or 1
         width = round(self.sheet.text_width * 20)
-        tbl = _table_skeleton(cols, width // cols, header=bool(node.header))
+        tbl = _table_skeleton(cols, width // cols, header=bool(node.header), caption=m.plain_text(node.caption))
         self._add(tbl)
         for i, cells in enumerate(rows):
             is_header = bool(node.header) and i == 0
@@ -1763,8 +1763,12 @@ def _uri(url: str) -> str:
     return urllib.parse.urlunsplit((parts.scheme, netloc, path, query, fragment))
 
 
-def _table_skeleton(cols: int, col_width: int, *, header: bool) -> Any:
-    """An empty ``w:tbl`` in the article table style with its grid; rows are appended after."""
+def _table_skeleton(cols: int, col_width: int, *, header: bool, caption: str = "") -> Any:
+    """An empty ``w:tbl`` in the article table style with its grid; rows are appended after.
+
+    A table with a caption also carries it as its alternative text (``w:tblCaption``, Word's "Alt Text"
+    title of a table), which screen readers announce on entering the table.
+    """
     look = {
         "w:val": "0420" if header else "0400",
         "w:firstRow": "1" if header else "0",
@@ -1781,6 +1785,8 @@ def _table_skeleton(cols: int, col_width: int, *, header: bool) -> Any:
         ox.el("w:tblW", {"w:w": "0", "w:type": "auto"}),
         ox.el("w:tblLook", look),
     )
+    if caption.strip():
+        tblpr.append(ox.el("w:tblCaption", {"w:val": _clip(caption.strip())}))
     grid = ox.el("w:tblGrid", None, *(ox.el("w:gridCol", {"w:w": str(col_width)}) for _ in range(cols)))
     return ox.el("w:tbl", None, tblpr, grid)
 

@@ -19,6 +19,12 @@ time of the build; never the article's date, which is its dateline) and the file
 identifier is derived from the article, so the same input under the same
 ``SOURCE_DATE_EPOCH`` gives the same bytes.
 
+PDFs are tagged by default (``pdf_variant="pdf/ua-1"``): WeasyPrint writes a structure tree
+(headings as ``H1``–``H4``, paragraphs, lists, tables with their header cells, figures with their
+alt text as ``/Alt``, links), ``/MarkInfo /Marked true``, the document's ``/Lang`` and
+``/ViewerPreferences /DisplayDocTitle true``, for screen readers and reflow. ``"plain"`` (or
+``None``, the default before) writes an untagged PDF, ``"pdf/a-3b"`` an archival one.
+
 A :class:`~opedexport.collection.Collection` becomes one book
 (:meth:`PdfExporter.export_collection`): the theme's ``collection.html.j2``
 gives the title page, the contents (page numbers by ``target-counter``) and
@@ -62,12 +68,23 @@ from ._html import XHTML_NS, ImageSrc, css_for, environment, render_article, to_
 from ._weasyprint import import_weasyprint
 from .base import Exporter, Option, build_datetime
 
-__all__ = ["PDF_VARIANTS", "PdfExporter", "PdfPage", "book_tree", "misplaced_notes", "subsetter_available"]
+__all__ = [
+    "DEFAULT_PDF_VARIANT",
+    "PDF_VARIANTS",
+    "PdfExporter",
+    "PdfPage",
+    "book_tree",
+    "misplaced_notes",
+    "subsetter_available",
+]
 
 _LOG = logging.getLogger("opedexport")
 
-#: The PDF variants offered: a plain PDF, PDF/A-3b (archival) and PDF/UA-1 (tagged, accessible).
-PDF_VARIANTS: tuple[str | None, ...] = (None, "pdf/a-3b", "pdf/ua-1")
+#: The PDF variants offered: PDF/UA-1 (tagged, accessible: the default), a plain untagged PDF, and PDF/A-3b
+#: (archival, untagged). ``None`` is the plain PDF too, as it was the default before PDFs were tagged.
+PDF_VARIANTS: tuple[str | None, ...] = ("pdf/ua-1", "plain", "pdf/a-3b", None)
+#: The variant a PDF is written as unless another is asked for.
+DEFAULT_PDF_VARIANT = "pdf/ua-1"
 
 _LOCK = threading.RLock()
 _FONT_CONFIG: Any = None
@@ -99,6 +116,7 @@ class PdfPage:
     images: tuple[tuple[str, bytes, str], ...]
     """``(url, data, media type)`` of each figure, already read and checked."""
     pdf_variant: str | None
+    """WeasyPrint's ``pdf_variant``: ``None`` for a plain PDF (the exporter's ``"plain"``)."""
     identifier: bytes
     one_column: bool
     hyphenation: tuple[tuple[Path, Any], ...] = ()
@@ -399,8 +417,9 @@ class PdfExporter(Exporter):
     supports_collections: ClassVar[bool] = True
     options: ClassVar[Mapping[str, Option]] = {
         "pdf_variant": Option(
-            None,
-            "PDF variant: none (a plain PDF), pdf/a-3b (archival) or pdf/ua-1 (tagged, for screen readers)",
+            DEFAULT_PDF_VARIANT,
+            "PDF variant: pdf/ua-1 (tagged, for screen readers; the default), plain (untagged; None also means "
+            "plain) or pdf/a-3b (archival)",
             choices=PDF_VARIANTS,
         ),
     }
@@ -408,7 +427,10 @@ class PdfExporter(Exporter):
     def export(self, article: m.Article, theme: Theme, **options: Any) -> bytes:
         """Render ``article`` with ``theme`` to PDF bytes: :meth:`prepare`, then :meth:`render`.
 
-        :param options: ``pdf_variant`` and ``allow_hosts`` (see :attr:`options`).
+        :param options: ``pdf_variant`` and ``allow_hosts`` (see :attr:`options`). ``pdf_variant`` is
+            ``"pdf/ua-1"`` by default: a tagged PDF (structure tree with headings, lists, tables and figures
+            with their alt text, ``/Lang``, ``/MarkInfo``, the title shown in the window). ``"plain"``
+            (or ``None``, kept for compatibility) writes an untagged PDF, ``"pdf/a-3b"`` an archival one.
         :raises ExportError: when WeasyPrint cannot produce the document.
         """
         return self.render(self.prepare(article, theme, **options))
@@ -494,10 +516,15 @@ def _page(
         stylesheet_roots=(*theme.template_dirs, themes_dir(), *font_dirs),
         allow_hosts=tuple(sorted(fetcher.allow_hosts)),
         images=tuple((url, *hit) for url, hit in fetcher.read_by_content().items()),
-        pdf_variant=opts["pdf_variant"],
+        pdf_variant=_weasyprint_variant(opts["pdf_variant"]),
         identifier=identifier,
         one_column=theme.layout.columns == 1,
     )
+
+
+def _weasyprint_variant(variant: str | None) -> str | None:
+    """WeasyPrint's ``pdf_variant`` for ours: ``"plain"`` and ``None`` are WeasyPrint's plain PDF (``None``)."""
+    return None if variant in (None, "plain") else variant
 
 
 def _hyphenation_patterns(lang: str) -> tuple[tuple[Path, Any], ...]:
