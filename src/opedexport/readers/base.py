@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
+from .. import limits
 from ..errors import InputError, LimitError
 from ..model import Article
 
@@ -51,8 +52,12 @@ class Source:
 
         :raises InputError: naming the file and line of the first byte that is not UTF-8,
             or saying that the input is empty.
+        :raises LimitError: when the data is over :data:`opedexport.limits.MAX_TEXT_BYTES`
+            (text is parsed before anything else can be counted, and parsing is what costs memory).
         """
         data = self.data
+        if len(data) > limits.MAX_TEXT_BYTES:
+            raise LimitError(limits.over("bytes of text", len(data), "MAX_TEXT_BYTES"), path=self.path or "<string>")
         if data.startswith(codecs.BOM_UTF8):
             data = data[len(codecs.BOM_UTF8) :]
         try:
