@@ -228,7 +228,15 @@ class _Package:
         try:
             with self.zip.open(name) as f:
                 data = f.read(self.budget + 1)
-        except (zipfile.BadZipFile, RuntimeError, NotImplementedError, zlib.error, EOFError, OSError) as exc:
+        except (
+            zipfile.BadZipFile,
+            RuntimeError,
+            NotImplementedError,
+            zlib.error,
+            EOFError,
+            OSError,
+            ValueError,
+        ) as exc:
             raise InputError(f"{name}: cannot be unpacked ({exc})", path=self.where) from None
         self.budget -= len(data)
         if self.budget < 0:

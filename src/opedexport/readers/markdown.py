@@ -130,6 +130,10 @@ _CREDIT = re.compile(
 _SCRIPT_TAG = re.compile(r"^<(/?)(?:script|style)\b", re.IGNORECASE)
 _BREAKS = ("softbreak", "hardbreak")
 _CONTAINERS = ("blockquote_open", "list_item_open")
+_TANGLED = (
+    "a footnote definition (`[^label]:`) inside a quote or list of another footnote cannot be read; "
+    "move it to a line of its own"
+)
 _TOO_DEEP = "markup nests too deeply to be read (brackets, notes or emphasis inside each other); flatten it"
 
 
@@ -161,7 +165,10 @@ class MarkdownReader(Reader):
         except RecursionError:  # brackets or inline notes nested hundreds deep
             raise InputError(_TOO_DEEP, path=label) from None
         _check_tokens(tokens, env, offset, label)
-        root = SyntaxTreeNode(tokens)
+        try:
+            root = SyntaxTreeNode(tokens)
+        except ValueError:  # the footnote plugin loses tokens of a definition inside another's quote or list
+            raise InputError(_TANGLED, path=label) from None
         nodes = [n for n in root.children if n.type != "footnote_block"]
         footnotes = {
             int(fn.meta["id"]): fn for block in root.children if block.type == "footnote_block" for fn in block.children
