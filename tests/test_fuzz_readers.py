@@ -279,3 +279,8 @@ def test_known_bad_inputs_found_by_fuzzing() -> None:
     raw[end + 16 : end + 20] = (offset + 1000).to_bytes(4, "little")
     result = outcome(bytes(raw), "docx")
     assert isinstance(result, OpedexportError) and "cannot be unpacked" in result.message
+    # A central directory asking for a ZIP version zipfile does not know (NotImplementedError).
+    raw = bytearray(out.getvalue())
+    central = raw.index(b"PK\x01\x02")
+    raw[central + 6 : central + 8] = (235).to_bytes(2, "little")
+    assert isinstance(outcome(bytes(raw), "docx"), OpedexportError)

@@ -30,6 +30,7 @@ __all__ = [
     "MAX_BLOCKS",
     "MAX_MANIFEST_BYTES",
     "MAX_MANIFEST_ENTRIES",
+    "MAX_MARKUP_BYTES",
     "MAX_NESTING",
     "MAX_NOTES",
     "MAX_TABLE_CELLS",
@@ -46,6 +47,9 @@ DEFAULT_TIME_LIMIT: float = 300.0
 #: Bytes of a Markdown, plain-text or JSON input once decoded: parsing costs far more memory than
 #: the bytes (about 150 MiB per MiB of short Markdown paragraphs).
 MAX_TEXT_BYTES: int = 2 * 1024 * 1024
+#: Bytes of an HTML page, or of one XML part of a DOCX (images are not counted): a page of many
+#: small elements costs about 55 MiB per MiB to read.
+MAX_MARKUP_BYTES: int = 8 * 1024 * 1024
 #: Characters of text in one article (or one collection, all articles together), notes and cells included.
 MAX_TEXT_CHARS: int = 2_000_000
 #: Blocks (paragraphs, headings, list items, quotes …) at every depth, in one article or collection.

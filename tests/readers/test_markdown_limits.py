@@ -7,9 +7,12 @@ one moderate input with lowered limits to show that what passes the check builds
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+import docx
 import pytest
 
 import opedexport
@@ -114,6 +117,30 @@ def test_html_past_a_limit_is_refused_after_reading(tmp_path: Path, monkeypatch:
         opedexport.read(path)
     assert_names_limit(info, "MAX_TABLE_CELLS")
     assert info.value.path == path
+
+
+def test_html_over_the_markup_limit_is_refused_before_parsing(tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    path.write_bytes(b"<p>" + b"<b>a</b>" * (limits.MAX_MARKUP_BYTES // 8))
+    with pytest.raises(LimitError) as info:
+        opedexport.read(path)
+    assert_names_limit(info, "MAX_MARKUP_BYTES")
+
+
+def test_docx_part_over_the_markup_limit_is_refused_before_parsing(tmp_path: Path) -> None:
+    document = io.BytesIO()
+    docx.Document().save(document)
+    path = tmp_path / "big.docx"
+    with zipfile.ZipFile(document) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as dst:
+        for name in src.namelist():
+            data = src.read(name)
+            if name == "word/document.xml":  # stored, not deflated: no zip-bomb ratio to trip first
+                data = data.replace(b"<w:body>", b"<w:body>" + b"<w:p/>" * (limits.MAX_MARKUP_BYTES // 6))
+            dst.writestr(name, data)
+    with pytest.raises(LimitError) as info:
+        opedexport.read(path)
+    assert_names_limit(info, "MAX_MARKUP_BYTES")
+    assert "word/document.xml" in str(info.value)
 
 
 def test_nesting_just_over_the_limit_is_a_clear_error_at_its_line(md: Read) -> None:

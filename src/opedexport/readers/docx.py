@@ -83,6 +83,7 @@ from typing import Any, TypeAlias
 
 from lxml import etree
 
+from .. import limits
 from ..errors import InputError, LimitError, ModelError
 from ..i18n import labels_for
 from ..langdetect import detect_language
@@ -203,7 +204,7 @@ class _Package:
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
             infos = self.zip.infolist()
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, NotImplementedError):
             message = "not a DOCX file: not a zip archive (an old .doc, or an encrypted file?)"
             raise InputError(message, path=where) from None
         if len(infos) > MAX_ENTRIES:
@@ -248,6 +249,8 @@ class _Package:
         data = self.read(name)
         if data is None:
             return None
+        if len(data) > limits.MAX_MARKUP_BYTES:  # parsing XML costs many times its size
+            raise LimitError(limits.over(f"bytes of {name}", len(data), "MAX_MARKUP_BYTES"), path=self.where)
         if b"<!DOCTYPE" in data or b"<\x00!\x00D\x00O\x00C\x00T\x00Y\x00P\x00E" in data:
             raise InputError(f"{name}: a DOCTYPE is not allowed in a DOCX part", path=self.where)
         parser = etree.XMLParser(
