@@ -284,3 +284,11 @@ def test_known_bad_inputs_found_by_fuzzing() -> None:
     central = raw.index(b"PK\x01\x02")
     raw[central + 6 : central + 8] = (235).to_bytes(2, "little")
     assert isinstance(outcome(bytes(raw), "docx"), OpedexportError)
+    # A part with a NUL: libxml2's message has a line break in it; the error stays one line.
+    entries = {**_docx_entries(), "_rels/.rels": b"<\x00"}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for name, data in entries.items():
+            z.writestr(name, data)
+    result = outcome(out.getvalue(), "docx")
+    assert isinstance(result, OpedexportError) and "not well-formed XML" in result.message

@@ -259,7 +259,10 @@ class _Package:
         try:
             root = etree.fromstring(data, parser)
         except etree.XMLSyntaxError as exc:
-            raise InputError(f"{name}: not well-formed XML ({exc})", path=self.where) from None
+            detail = " ".join(str(exc).replace(" ,", ",").split()).replace(
+                " ,", ","
+            )  # libxml2 may end a line mid-message
+            raise InputError(f"{name}: not well-formed XML ({detail})", path=self.where) from None
         info = root.getroottree().docinfo
         if info.doctype or info.internalDTD is not None:
             raise InputError(f"{name}: a DOCTYPE is not allowed in a DOCX part", path=self.where)

@@ -13,7 +13,12 @@ Front matter
     or an ISO 8601 string), ``publication``, ``lang``, ``tags`` (a list, or a
     comma-separated string), ``summary``, ``source_url``, ``rights``,
     ``disclosure``, ``cover``. Any other key is an error naming the key and
-    its line; YAML errors name the line in the file. The ``lang`` argument
+    its line. Every value's type is checked: text fields take text (a number
+    is written out), ``authors`` a list, every name and author field text;
+    a wrong type is an error naming the key and the line of the item at
+    fault, as is an impossible date such as ``2025-13-45``. YAML errors are
+    said in plain words at the line where the problem starts (an unclosed
+    quote or bracket: the line that opened it). The ``lang`` argument
     of :meth:`MarkdownReader.read` wins over ``lang:``.
 
 Title and heading levels
@@ -68,7 +73,13 @@ Text is kept as written: no smart quotes or dash replacement (``--`` stays
 ``--``). Soft line breaks become spaces, hard breaks
 :class:`~opedexport.model.LineBreak`. Block quotes and lists nested past
 markdown-it's limit (20 levels, a list counting two) are refused rather
-than cut short.
+than cut short, as is inline markup nested deeper than
+:data:`opedexport.limits.MAX_NESTING` levels (with the blocks around it).
+
+Limits
+    Before the syntax tree is built, the tokens are counted against
+    :mod:`opedexport.limits` (blocks, table cells, footnotes), so input past
+    one is refused at the line where it goes over without building anything.
 """
 
 from __future__ import annotations
