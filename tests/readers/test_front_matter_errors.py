@@ -111,6 +111,7 @@ def test_impossible_yaml_date_names_its_line(date: str) -> None:
         (("title: T", "lang: @id"), 3, "a value cannot start with @; put the value in quotes"),
         (('title: "a\\qb"',), 2, "unknown escape character 'q' in a double-quoted string; use single quotes"),
         (("title: |x", "  a"), 2, "`|` or `>` must end its line"),
+        (("title: &a T", "lang: &a id"), 3, "an anchor (`&name`) is given twice"),
     ],
 )
 def test_yaml_problems_in_plain_words_where_they_start(lines: tuple[str, ...], line: int, says: str) -> None:

@@ -270,6 +270,8 @@ def yaml_problem(exc: yaml.MarkedYAMLError) -> tuple[str, int | None]:
         return f"a value cannot start with {char}; put the value in quotes", found
     if problem.startswith("found unknown escape character"):
         return f"{problem.removeprefix('found ')} in a double-quoted string; use single quotes", found
+    if context.startswith("found duplicate anchor"):
+        return "an anchor (`&name`) is given twice; front matter needs none", found
     if context.startswith("while scanning a block scalar"):
         return "`|` or `>` must end its line, the text following on the next lines", found
     return problem or context, found
