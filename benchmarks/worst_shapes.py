@@ -22,6 +22,12 @@ blocks
 combined
     all of the above in one Markdown file: a table at the cell limit, notes at the note limit, and
     paragraphs up to the block and text limits.
+html
+    a saved page of ``MAX_MARKUP_BYTES``: an article of ``MAX_BLOCKS`` short paragraphs in page chrome of
+    many small elements (what costs memory to parse).
+docx
+    a DOCX whose ``word/document.xml`` is ``MAX_MARKUP_BYTES``: ``MAX_BLOCKS`` paragraphs of many
+    formatted runs.
 manifest
     a manifest of ``MAX_MANIFEST_ENTRIES`` entries, padded with comments to ``MAX_MANIFEST_BYTES``, every
     entry naming a small article.
@@ -40,7 +46,7 @@ import tempfile
 import time
 from pathlib import Path
 
-SHAPES = ("table", "notes", "text", "blocks", "combined", "manifest")
+SHAPES = ("table", "notes", "text", "blocks", "combined", "html", "docx", "manifest")
 FORMATS = ("pdf", "epub", "docx")
 _WORDS = (
     "pemerintah kebijakan ekonomi tumbuh jakarta tahun depan menurut para analis dan menteri yang "
@@ -122,6 +128,27 @@ def make_input(shape: str, folder: Path, scale: float) -> Path:
             size += len(paragraph) + 2
         path = folder / f"{shape}.md"
         path.write_text("\n".join(lines + notes), encoding="utf-8")
+    elif shape == "html":
+        budget = int(limits.MAX_MARKUP_BYTES * scale) - 1000
+        blocks = int(limits.MAX_BLOCKS * scale) - 2
+        body = "".join(f"<p>{_sentence(rng, 6)} <em>{rng.choice(_WORDS)}</em></p>\n" for _ in range(blocks))
+        chrome = "<nav><ul>" + "<li><a href='/x'>x</a></li>" * max((budget - len(body)) // 27, 0) + "</ul></nav>"
+        page = f"<html><head><title>T</title></head><body>{chrome}<article><h1>The html shape</h1>{body}</article>"
+        path = folder / "page.html"
+        path.write_text(page + "</body></html>", encoding="utf-8")
+    elif shape == "docx":
+        import docx
+
+        document = docx.Document()
+        document.add_heading("The docx shape", level=1)
+        blocks = int(limits.MAX_BLOCKS * scale) - 2
+        runs = max(int(limits.MAX_MARKUP_BYTES * scale) // max(blocks, 1) // 85, 1)
+        for _ in range(blocks):
+            paragraph = document.add_paragraph()
+            for k in range(runs):
+                paragraph.add_run(rng.choice(_WORDS) + " ").bold = k % 2 == 0
+        path = folder / "shape.docx"
+        document.save(str(path))
     elif shape == "manifest":
         entries = max(int(limits.MAX_MANIFEST_ENTRIES * scale), 1)
         articles = folder / "articles"
