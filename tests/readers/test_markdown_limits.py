@@ -163,6 +163,13 @@ def test_raising_a_limit_lets_the_input_through(md: Read, monkeypatch: pytest.Mo
     assert isinstance(md(text).body[0], Table)
 
 
+def test_a_file_that_never_ends_is_read_no_further_than_the_limit(tmp_path: Path) -> None:
+    link = tmp_path / "endless.md"
+    link.symlink_to("/dev/zero")  # stat says 0 bytes; reading it whole would never end
+    with pytest.raises(LimitError, match=r"endless\.md: input is over the limit of 1000 bytes"):
+        opedexport.read(link, max_bytes=1000)
+
+
 # --------------------------------------------------------------------------- the manifest
 
 

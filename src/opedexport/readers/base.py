@@ -6,6 +6,7 @@ Readers import the model and nothing of the exporters.
 from __future__ import annotations
 
 import codecs
+import os
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,15 +33,23 @@ class Source:
 
     @classmethod
     def from_path(cls, path: str | Path, *, max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> Source:
-        """Read ``path``, refusing files larger than ``max_bytes``; errors name the file."""
+        """Read ``path``, refusing files larger than ``max_bytes``; errors name the file.
+
+        The size is checked before reading, and the read stops past ``max_bytes`` whatever the size
+        said (a file that grows, or a device such as ``/dev/zero`` behind a link).
+        """
         p = Path(path)
         try:
-            size = p.stat().st_size
-            if size > max_bytes:
-                raise LimitError(f"input is {size} bytes, over the limit of {max_bytes}", path=p)
-            return cls(p.read_bytes(), p)
+            with p.open("rb") as stream:
+                size = os.fstat(stream.fileno()).st_size
+                if size > max_bytes:
+                    raise LimitError(f"input is {size} bytes, over the limit of {max_bytes}", path=p)
+                data = stream.read(max_bytes + 1)
         except OSError as exc:
             raise InputError(f"cannot read file: {exc.strerror or exc}", path=p) from None
+        if len(data) > max_bytes:
+            raise LimitError(f"input is over the limit of {max_bytes} bytes", path=p)
+        return cls(data, p)
 
     @property
     def label(self) -> str:
