@@ -26,8 +26,8 @@ html
     a saved page of ``MAX_MARKUP_BYTES``: an article of ``MAX_BLOCKS`` short paragraphs in page chrome of
     many small elements (what costs memory to parse).
 docx
-    a DOCX whose ``word/document.xml`` is ``MAX_MARKUP_BYTES``: ``MAX_BLOCKS`` paragraphs of many
-    formatted runs.
+    a DOCX of ``MAX_BLOCKS`` paragraphs of formatted runs, ``MAX_INLINES`` inline nodes in all, its
+    ``word/document.xml`` near ``MAX_MARKUP_BYTES``.
 manifest
     a manifest of ``MAX_MANIFEST_ENTRIES`` entries, padded with comments to ``MAX_MANIFEST_BYTES``, every
     entry naming a small article.
@@ -138,15 +138,19 @@ def make_input(shape: str, folder: Path, scale: float) -> Path:
         path.write_text(page + "</body></html>", encoding="utf-8")
     elif shape == "docx":
         import docx
+        from docx.shared import Pt, RGBColor
 
         document = docx.Document()
         document.add_heading("The docx shape", level=1)
         blocks = int(limits.MAX_BLOCKS * scale) - 2
-        runs = max(int(limits.MAX_MARKUP_BYTES * scale) // max(blocks, 1) // 85, 1)
+        # bold, plain, bold, plain: 2 + 1 + 2 + 1 inline nodes, so MAX_BLOCKS paragraphs reach MAX_INLINES
+        runs = max(int(limits.MAX_INLINES * scale) // max(blocks, 1) * 2 // 3, 1)
         for _ in range(blocks):
             paragraph = document.add_paragraph()
             for k in range(runs):
-                paragraph.add_run(rng.choice(_WORDS) + " ").bold = k % 2 == 0
+                run = paragraph.add_run(rng.choice(_WORDS) + " ")
+                run.bold = k % 2 == 0
+                run.font.name, run.font.size, run.font.color.rgb = "Georgia", Pt(11), RGBColor(0x11, 0x22, 0x33)
         path = folder / "shape.docx"
         document.save(str(path))
     elif shape == "manifest":

@@ -3,10 +3,11 @@
 A wall-clock limit on one export (:func:`time_limit`), and the shape limits below: an input the
 readers accept builds to PDF, EPUB and DOCX within about 1 GiB of memory, and anything larger is
 refused up front with a :class:`~opedexport.errors.LimitError` that names the limit. The numbers come
-from ``benchmarks/worst_shapes.py`` (peak RSS of the PDF build, the costliest, at the defaults: a
-table at the cell limit 293 MiB, notes at the note limit 246 MiB, 2 MiB of plain text 314 MiB,
-10,000 short paragraphs 609 MiB, all of these in one file 724 MiB, a 500-article manifest 475 MiB;
-before, a 600 KB table took 1.2 GB). Each limit is a module attribute read at the time of the check,
+from ``benchmarks/worst_shapes.py``: peak RSS of the PDF build (the costliest) at the defaults was
+293 MiB for a table at the cell limit, 246 MiB for notes at the note limit, 314 MiB for 2 MiB of
+plain text, 609 MiB for 10,000 short paragraphs, 724 MiB for all of these in one file, 475 MiB for
+a 500-article manifest and 526 MiB for an 8 MiB saved page (before: 1.2 GB for a 600 KB table, and
+1.06 GB for a DOCX of 140,000 runs). Each limit is a module attribute read at the time of the check,
 so a program that needs more (and has the memory) raises it before reading::
 
     import opedexport.limits
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_TIME_LIMIT",
     "MAX_BLOCKS",
+    "MAX_INLINES",
     "MAX_MANIFEST_BYTES",
     "MAX_MANIFEST_ENTRIES",
     "MAX_MARKUP_BYTES",
@@ -60,6 +62,9 @@ MAX_MARKUP_BYTES: int = 8 * 1024 * 1024
 MAX_TEXT_CHARS: int = 2_000_000
 #: Blocks (paragraphs, headings, list items, quotes …) at every depth, in one article or collection.
 MAX_BLOCKS: int = 10_000
+#: Inline nodes (runs of text, emphasis, links, notes …) in one article or collection: a PDF's layout
+#: costs about 6 KiB for each.
+MAX_INLINES: int = 60_000
 #: Table cells, headers included, of every table of one article or collection together.
 MAX_TABLE_CELLS: int = 10_000
 #: Footnotes in one article or collection.
@@ -84,14 +89,14 @@ def over(what: str, count: int, name: str) -> str:
 def check_articles(articles: Iterable[Article], path: str | Path | None = None) -> None:
     """Refuse ``articles`` (one article, or a collection's, counted together) past the shape limits.
 
-    Counts, without recursion, the blocks, table cells, footnotes and characters of text: what an
-    export's memory grows with.
+    Counts, without recursion, the blocks, inline nodes, table cells, footnotes and characters of
+    text: what an export's memory grows with.
 
     :raises LimitError: naming the limit passed and the attribute that raises it.
     """
-    from .model import BlockQuote, Code, Figure, Heading, ListBlock, Note, Paragraph, PullQuote, Table, Text
+    from .model import BlockQuote, Code, Figure, Heading, ListBlock, Note, Paragraph, PullQuote, Rule, Table, Text
 
-    blocks = cells = notes = chars = 0
+    blocks = inlines = cells = notes = chars = 0
     stack: list[object] = [a.body for a in articles]
     while stack:
         node = stack.pop()
@@ -99,9 +104,11 @@ def check_articles(articles: Iterable[Article], path: str | Path | None = None) 
             stack.extend(node)
             continue
         if isinstance(node, (Text, Code)):
+            inlines += 1
             chars += len(node.text)
             continue
         if isinstance(node, Note):
+            inlines += 1
             notes += 1
             stack.append(node.blocks)
         elif isinstance(node, Table):
@@ -115,11 +122,15 @@ def check_articles(articles: Iterable[Article], path: str | Path | None = None) 
             blocks += 1
             stack.extend(getattr(node, f) for f in ("children", "blocks", "attribution", "caption") if hasattr(node, f))
         elif hasattr(node, "children"):  # Emph, Strong, Link
+            inlines += 1
             stack.append(node.children)
-        else:
-            blocks += 1  # Rule
+        elif isinstance(node, Rule):
+            blocks += 1
+        else:  # LineBreak
+            inlines += 1
     for what, count, name in (
         ("blocks", blocks, "MAX_BLOCKS"),
+        ("inline nodes (runs of text, emphasis, links, notes)", inlines, "MAX_INLINES"),
         ("table cells", cells, "MAX_TABLE_CELLS"),
         ("footnotes", notes, "MAX_NOTES"),
         ("characters of text", chars, "MAX_TEXT_CHARS"),

@@ -90,6 +90,18 @@ def test_blocks_just_over_the_limit_are_refused_at_their_line(md: Read) -> None:
     assert len(md(text.removesuffix(f"p{limits.MAX_BLOCKS - 1}\n\n")).body) == limits.MAX_BLOCKS - 1
 
 
+def test_inline_nodes_just_over_the_limit_are_refused(md: Read) -> None:
+    def paragraph(emphases: int) -> str:  # each `*a* ` is Emph(Text), then Text(" "): three nodes
+        return "# T\n\n" + "*a* " * emphases + "b\n"
+
+    over = limits.MAX_INLINES // 3 + 1
+    with pytest.raises(LimitError) as info:
+        md(paragraph(over))
+    assert_names_limit(info, "MAX_INLINES")
+    (block,) = md(paragraph(over - 2)).body
+    assert len(block.children) == 2 * (over - 2)  # Emph, Text(" "), …, Emph, Text(" b")
+
+
 def test_text_input_over_the_byte_limit_is_refused_before_parsing(md: Read) -> None:
     text = "# T\n\n" + "x" * limits.MAX_TEXT_BYTES
     for name in ("big.md", "big.txt", "big.json"):
