@@ -64,7 +64,9 @@ def read_result(
         reader_cls = registry.reader_for_path(src.path)
     else:
         raise InputError("give format=… (for example 'markdown') when reading text or a stream", path="<string>")
-    return reader_cls().read(src, lang=lang)
+    result = reader_cls().read(src, lang=lang)
+    limits.check_articles([result.article], src.label)
+    return result
 
 
 def read(

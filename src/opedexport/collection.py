@@ -31,12 +31,14 @@ contents, part pages) follow the book's language.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, ModelError, RegistryError
+from . import limits
+from .errors import InputError, LimitError, ModelError, RegistryError
 from .model import _LANG_TAG, Article, Author, clean_text
 from .theme import Theme, themes_dir
 
@@ -144,34 +146,49 @@ class Collection:
 
 
 def _load_yaml(path: Path) -> dict[str, Any]:
+    """The manifest's mapping; its size is checked before it is read, and read no further than the limit."""
     import yaml  # here, not at the top: a build of articles has no manifest to read
 
-    from .readers.markdown import _FrontMatterLoader  # the same safe loader: no tags, no aliases
+    from .readers.markdown import _FrontMatterLoader, yaml_problem  # the same safe loader: no tags, no aliases
 
+    limit = limits.MAX_MANIFEST_BYTES
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read manifest: {exc}", path=path) from None
+        with path.open("rb") as stream:
+            size = os.fstat(stream.fileno()).st_size
+            data = stream.read(limit + 1) if size <= limit else b""
+    except OSError as exc:
+        raise InputError(f"cannot read manifest: {exc.strerror or exc}", path=path) from None
+    if size > limit or len(data) > limit:  # the second: a file that grew, or a pipe
+        raise LimitError(limits.over("manifest bytes", max(size, len(data)), "MAX_MANIFEST_BYTES"), path=path)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        message = f"cannot read manifest: not UTF-8 (byte 0x{data[exc.start]:02x}); save it as UTF-8"
+        raise InputError(message, path=path, line=line) from None
     loader = _FrontMatterLoader(text)
     try:
-        data = loader.get_single_data()
+        loaded = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        message, at = yaml_problem(exc)
+        raise InputError(f"manifest: {message}", path=path, line=at + 1 if at is not None else None) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses
+        line = text[: exc.position].count("\n") + 1
         raise InputError(
-            f"manifest: {exc.problem or exc.context}", path=path, line=mark.line + 1 if mark else None
+            "manifest: a character YAML does not allow (a control character?)", path=path, line=line
         ) from None
-    except (yaml.YAMLError, ValueError) as exc:  # ValueError: an impossible date such as 2025-13-01
+    except (yaml.YAMLError, ValueError) as exc:
         raise InputError(f"manifest: {exc}", path=path) from None
     finally:
         loader.dispose()
-    if not isinstance(data, dict):
+    if not isinstance(loaded, dict):
         raise InputError("manifest must be a mapping with title: and articles:", path=path)
-    unknown = sorted(set(map(str, data)) - _KEYS)
+    unknown = sorted(set(map(str, loaded)) - _KEYS)
     if unknown:
         raise InputError(
             f"manifest: unknown key(s) {', '.join(unknown)} (known: {', '.join(sorted(_KEYS))})", path=path
         )
-    return data
+    return loaded
 
 
 def _text(data: dict[str, Any], key: str, manifest: Path) -> str:
@@ -326,7 +343,11 @@ def load_manifest(path: str | Path, *, lang: str | None = None) -> Collection:
     theme = _theme_ref(fields["theme"], manifest)  # before any article is read
     editors = _editors(data.get("editors"), manifest)
     date = _date(data.get("date"), manifest)
+    entries = sum(len(paths) for _, paths in groups)
+    if entries > limits.MAX_MANIFEST_ENTRIES:
+        raise LimitError(limits.over("articles named", entries, "MAX_MANIFEST_ENTRIES"), path=manifest)
     parts = tuple(Part(title, tuple(read(p) for p in paths)) for title, paths in groups)
+    limits.check_articles([a for part in parts for a in part.articles], manifest)  # the book as a whole
     try:
         return Collection(
             title=fields["title"],

@@ -356,7 +356,7 @@ def test_unknown_key_names_key_and_line() -> None:
 
 
 def test_unknown_author_key() -> None:
-    with pytest.raises(InputError, match=r"^a\.md:3: front matter: authors: unknown author key\(s\) email"):
+    with pytest.raises(InputError, match=r"^a\.md:4: front matter: authors: unknown author key\(s\) email"):
         read("---\ntitle: T\nauthors:\n  - name: A\n    email: a@b\n---\n", path="a.md")
 
 

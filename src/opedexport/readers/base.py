@@ -6,11 +6,13 @@ Readers import the model and nothing of the exporters.
 from __future__ import annotations
 
 import codecs
+import os
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
+from .. import limits
 from ..errors import InputError, LimitError
 from ..model import Article
 
@@ -31,15 +33,23 @@ class Source:
 
     @classmethod
     def from_path(cls, path: str | Path, *, max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> Source:
-        """Read ``path``, refusing files larger than ``max_bytes``; errors name the file."""
+        """Read ``path``, refusing files larger than ``max_bytes``; errors name the file.
+
+        The size is checked before reading, and the read stops past ``max_bytes`` whatever the size
+        said (a file that grows, or a device such as ``/dev/zero`` behind a link).
+        """
         p = Path(path)
         try:
-            size = p.stat().st_size
-            if size > max_bytes:
-                raise LimitError(f"input is {size} bytes, over the limit of {max_bytes}", path=p)
-            return cls(p.read_bytes(), p)
+            with p.open("rb") as stream:
+                size = os.fstat(stream.fileno()).st_size
+                if size > max_bytes:
+                    raise LimitError(f"input is {size} bytes, over the limit of {max_bytes}", path=p)
+                data = stream.read(max_bytes + 1)
         except OSError as exc:
             raise InputError(f"cannot read file: {exc.strerror or exc}", path=p) from None
+        if len(data) > max_bytes:
+            raise LimitError(f"input is over the limit of {max_bytes} bytes", path=p)
+        return cls(data, p)
 
     @property
     def label(self) -> str:
@@ -51,8 +61,12 @@ class Source:
 
         :raises InputError: naming the file and line of the first byte that is not UTF-8,
             or saying that the input is empty.
+        :raises LimitError: when the data is over :data:`opedexport.limits.MAX_TEXT_BYTES`
+            (text is parsed before anything else can be counted, and parsing is what costs memory).
         """
         data = self.data
+        if len(data) > limits.MAX_TEXT_BYTES:
+            raise LimitError(limits.over("bytes of text", len(data), "MAX_TEXT_BYTES"), path=self.path or "<string>")
         if data.startswith(codecs.BOM_UTF8):
             data = data[len(codecs.BOM_UTF8) :]
         try:

@@ -87,6 +87,7 @@ from typing import Any, TypeAlias
 
 from lxml import etree
 
+from .. import limits
 from ..errors import InputError, LimitError, ModelError
 from ..i18n import labels_for
 from ..langdetect import detect_language
@@ -207,7 +208,7 @@ class _Package:
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
             infos = self.zip.infolist()
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, NotImplementedError):
             message = "not a DOCX file: not a zip archive (an old .doc, or an encrypted file?)"
             raise InputError(message, path=where) from None
         if len(infos) > MAX_ENTRIES:
@@ -232,7 +233,15 @@ class _Package:
         try:
             with self.zip.open(name) as f:
                 data = f.read(self.budget + 1)
-        except (zipfile.BadZipFile, RuntimeError, NotImplementedError, zlib.error, EOFError, OSError) as exc:
+        except (
+            zipfile.BadZipFile,
+            RuntimeError,
+            NotImplementedError,
+            zlib.error,
+            EOFError,
+            OSError,
+            ValueError,
+        ) as exc:
             raise InputError(f"{name}: cannot be unpacked ({exc})", path=self.where) from None
         self.budget -= len(data)
         if self.budget < 0:
@@ -244,6 +253,8 @@ class _Package:
         data = self.read(name)
         if data is None:
             return None
+        if len(data) > limits.MAX_MARKUP_BYTES:  # parsing XML costs many times its size
+            raise LimitError(limits.over(f"bytes of {name}", len(data), "MAX_MARKUP_BYTES"), path=self.where)
         if b"<!DOCTYPE" in data or b"<\x00!\x00D\x00O\x00C\x00T\x00Y\x00P\x00E" in data:
             raise InputError(f"{name}: a DOCTYPE is not allowed in a DOCX part", path=self.where)
         parser = etree.XMLParser(
@@ -252,7 +263,10 @@ class _Package:
         try:
             root = etree.fromstring(data, parser)
         except etree.XMLSyntaxError as exc:
-            raise InputError(f"{name}: not well-formed XML ({exc})", path=self.where) from None
+            detail = " ".join(str(exc).replace(" ,", ",").split()).replace(
+                " ,", ","
+            )  # libxml2 may end a line mid-message
+            raise InputError(f"{name}: not well-formed XML ({detail})", path=self.where) from None
         info = root.getroottree().docinfo
         if info.doctype or info.internalDTD is not None:
             raise InputError(f"{name}: a DOCTYPE is not allowed in a DOCX part", path=self.where)

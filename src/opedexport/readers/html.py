@@ -115,6 +115,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import lxml.html
 from lxml import etree
 
+from .. import limits
 from ..errors import InputError, LimitError, ModelError
 from ..langdetect import detect_language
 from ..model import (
@@ -276,6 +277,8 @@ def _decode(source: Source) -> tuple[str, str]:
     """The page's text and how its encoding was chosen."""
     where = source.path or "<string>"
     data = source.data
+    if len(data) > limits.MAX_MARKUP_BYTES:  # parsing a page costs many times its size
+        raise LimitError(limits.over("bytes of HTML", len(data), "MAX_MARKUP_BYTES"), path=where)
     if not data.strip():
         raise InputError("the input is empty", path=where)
     encoding, how = "utf-8", "UTF-8 (no charset declared)"

@@ -13,7 +13,12 @@ Front matter
     or an ISO 8601 string), ``publication``, ``lang``, ``tags`` (a list, or a
     comma-separated string), ``summary``, ``source_url``, ``rights``,
     ``disclosure``, ``cover``. Any other key is an error naming the key and
-    its line; YAML errors name the line in the file. The ``lang`` argument
+    its line. Every value's type is checked: text fields take text (a number
+    is written out), ``authors`` a list, every name and author field text;
+    a wrong type is an error naming the key and the line of the item at
+    fault, as is an impossible date such as ``2025-13-45``. YAML errors are
+    said in plain words at the line where the problem starts (an unclosed
+    quote or bracket: the line that opened it). The ``lang`` argument
     of :meth:`MarkdownReader.read` wins over ``lang:``.
 
 Title and heading levels
@@ -77,7 +82,13 @@ Text is kept as written: no smart quotes or dash replacement (``--`` stays
 ``--``). Soft line breaks become spaces, hard breaks
 :class:`~opedexport.model.LineBreak`. Block quotes and lists nested past
 markdown-it's limit (20 levels, a list counting two) are refused rather
-than cut short.
+than cut short, as is inline markup nested deeper than
+:data:`opedexport.limits.MAX_NESTING` levels (with the blocks around it).
+
+Limits
+    Before the syntax tree is built, the tokens are counted against
+    :mod:`opedexport.limits` (blocks, table cells, footnotes), so input past
+    one is refused at the line where it goes over without building anything.
 """
 
 from __future__ import annotations
@@ -100,6 +111,7 @@ from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.footnote import footnote_plugin
 
+from .. import limits
 from ..errors import InputError, LimitError, ModelError, TextNormalisedWarning
 from ..model import (
     Article,
@@ -141,6 +153,11 @@ _CREDIT = re.compile(
 _SCRIPT_TAG = re.compile(r"^<(/?)(?:script|style)\b", re.IGNORECASE)
 _BREAKS = ("softbreak", "hardbreak")
 _CONTAINERS = ("blockquote_open", "list_item_open")
+_TANGLED = (
+    "a footnote definition (`[^label]:`) inside a quote or list of another footnote cannot be read; "
+    "move it to a line of its own"
+)
+_TOO_DEEP = "markup nests too deeply to be read (brackets, notes or emphasis inside each other); flatten it"
 
 
 class _Parser(MarkdownIt):
@@ -175,9 +192,15 @@ class MarkdownReader(Reader):
             key_lines.pop("lang", None)
 
         env: dict[str, Any] = {}
-        tokens = _parser().parse(body, env)
-        _check_nesting(tokens, offset, label)
-        root = SyntaxTreeNode(tokens)
+        try:
+            tokens = _parser().parse(body, env)
+        except RecursionError:  # brackets or inline notes nested hundreds deep
+            raise InputError(_TOO_DEEP, path=label) from None
+        _check_tokens(tokens, env, offset, label)
+        try:
+            root = SyntaxTreeNode(tokens)
+        except ValueError:  # the footnote plugin loses tokens of a definition inside another's quote or list
+            raise InputError(_TANGLED, path=label) from None
         nodes = [n for n in root.children if n.type != "footnote_block"]
         footnotes = {
             int(fn.meta["id"]): fn for block in root.children if block.type == "footnote_block" for fn in block.children
@@ -232,6 +255,53 @@ class _FrontMatterLoader(yaml.SafeLoader):
             )
         return super().compose_node(parent, index)
 
+    def construct_yaml_timestamp(self, node: Any) -> Any:
+        """A YAML date, or an error at its line when it is no real date (``2025-13-45``)."""
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"{node.value} is not a real date ({exc}); write it as YYYY-MM-DD", node.start_mark
+            ) from None
+
+
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _FrontMatterLoader.construct_yaml_timestamp)
+
+
+def yaml_problem(exc: yaml.MarkedYAMLError) -> tuple[str, int | None]:
+    """A PyYAML error in plain words, and the 0-based line where the problem starts.
+
+    PyYAML reports an unclosed quote or bracket where it gave up (often the end of the text); the
+    line where the quote or bracket was opened (its ``context_mark``) is where the fix belongs.
+    """
+    context, problem = exc.context or "", exc.problem or ""
+    opened = exc.context_mark.line if exc.context_mark is not None else None
+    found = exc.problem_mark.line if exc.problem_mark is not None else opened
+    if "quoted scalar" in context and "end of stream" in problem:
+        return "a quoted string opened here is never closed; add the closing quote", opened
+    if context.startswith("while parsing a flow sequence"):
+        return "a `[` list opened here is never closed with `]`", opened
+    if context.startswith("while parsing a flow mapping"):
+        return "a `{` mapping opened here is never closed with `}`", opened
+    if context.startswith("while scanning a simple key"):
+        return "this line is not `key: value` (no `:` after the key)", opened
+    if problem.startswith("mapping values are not allowed"):
+        return "a `:` inside a value, or a line indented under one; put the value in quotes", found
+    if context.startswith("while parsing a block") and problem.startswith("expected <block end>"):
+        return "this line is indented differently from the lines above it; line the keys and list items up", found
+    if problem.startswith("found character '\\t' that cannot start"):
+        return "a tab character; indent with spaces", found
+    if problem.startswith("found character") and "cannot start any token" in problem:
+        char = problem.split("'")[1] if problem.count("'") >= 2 else "this character"
+        return f"a value cannot start with {char}; put the value in quotes", found
+    if problem.startswith("found unknown escape character"):
+        return f"{problem.removeprefix('found ')} in a double-quoted string; use single quotes", found
+    if context.startswith("found duplicate anchor"):
+        return "an anchor (`&name`) is given twice; front matter needs none", found
+    if context.startswith("while scanning a block scalar"):
+        return "`|` or `>` must end its line, the text following on the next lines", found
+    return problem or context, found
+
 
 def _split_front_matter(text: str, label: str | Path) -> tuple[dict[Any, Any], dict[str, int], int, str]:
     """Split ``text`` into (front matter, line of each key, lines before the body, body)."""
@@ -250,9 +320,8 @@ def _split_front_matter(text: str, label: str | Path) -> tuple[dict[Any, Any], d
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 2 if mark is not None else None
-        raise InputError(f"front matter: {exc.problem or exc.context}", path=label, line=line) from None
+        message, at = yaml_problem(exc)
+        raise InputError(f"front matter: {message}", path=label, line=at + 2 if at is not None else None) from None
     except yaml.reader.ReaderError as exc:  # a character YAML refuses
         line = front[: exc.position].count("\n") + 2
         what = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
@@ -276,21 +345,46 @@ def _split_front_matter(text: str, label: str | Path) -> tuple[dict[Any, Any], d
         if key not in _KEYS:
             known = ", ".join(sorted(_KEYS))
             raise InputError(f"front matter: unknown key {key!r} (known keys: {known})", path=label, line=line)
+        if isinstance(_value, yaml.SequenceNode):  # each item's line, for errors about one item
+            for i, item in enumerate(_value.value):
+                key_lines[f"{key}[{i}]"] = item.start_mark.line + 2
     return data, key_lines, end + 1, "\n".join(lines[end + 1 :])
 
 
+def _kind(value: Any) -> str:
+    """How an error names the YAML type of ``value``."""
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a yes/no value)"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, dt.date):
+        return "a date"
+    return f"{value!r}" if value is None else type(value).__name__
+
+
 def _metadata(data: dict[Any, Any], key_lines: dict[str, int], label: str | Path) -> dict[str, Any]:
-    """The Article keyword arguments given by the front matter ``data``."""
+    """The Article keyword arguments given by the front matter ``data``, every value's type checked.
 
-    def fail(key: str, message: str) -> InputError:
-        return InputError(f"front matter: {key}: {message}", path=label, line=key_lines.get(key))
+    Text fields take text (a number is written out, as ``title: 1984`` means); ``authors`` takes a
+    list of names or ``{name, affiliation, bio, url}`` mappings and ``author`` one of either, every
+    name and field a text in its own right; ``tags`` a list of texts or one comma-separated text;
+    ``date`` a YAML date or an ISO 8601 text. Errors name the key and the line of the item at fault.
+    """
 
-    def text(key: str, value: Any) -> str:
+    def fail(key: str, message: str, item: int | None = None) -> InputError:
+        line = key_lines.get(f"{key}[{item}]") if item is not None else None
+        return InputError(f"front matter: {key}: {message}", path=label, line=line or key_lines.get(key))
+
+    def text(key: str, value: Any, item: int | None = None) -> str:
         if isinstance(value, str):
             return value
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return str(value)
-        raise fail(key, f"expected text, got {type(value).__name__}; put the value in quotes")
+        raise fail(key, f"expected text, got {_kind(value)}; put the value in quotes", item)
 
     meta: dict[str, Any] = {}
     for key in _TEXT_KEYS:
@@ -302,20 +396,33 @@ def _metadata(data: dict[Any, Any], key_lines: dict[str, int], label: str | Path
     key = "authors" if data.get("authors") is not None else "author"
     people = data.get(key)
     if people is not None:
+        if key == "authors" and not isinstance(people, list):
+            raise fail(key, f"expected a list of names (one `- name` a line), got {_kind(people)}")
+        if key == "author" and not isinstance(people, (str, dict)):
+            raise fail(
+                key, f"expected one name or one mapping with `name:`, got {_kind(people)}; use `authors:` for a list"
+            )
         authors = []
-        for person in people if isinstance(people, list) else [people]:
+        for i, person in enumerate(people if isinstance(people, list) else [people]):
+            item = i if isinstance(people, list) else None
+            if isinstance(person, str):
+                person = {"name": person}
             if not isinstance(person, dict):
-                person = {"name": text(key, person)}
+                raise fail(
+                    key, f"expected a name or a mapping with `name:`, got {_kind(person)}; put names in quotes", item
+                )
             extra = sorted(str(k) for k in person if k not in _AUTHOR_KEYS)
             if extra:
-                raise fail(key, f"unknown author key(s) {', '.join(extra)} (known: {', '.join(_AUTHOR_KEYS)})")
+                raise fail(key, f"unknown author key(s) {', '.join(extra)} (known: {', '.join(_AUTHOR_KEYS)})", item)
             if person.get("name") is None:
-                raise fail(key, "every author needs a `name`")
-            fields = {k: text(key, v) for k, v in person.items() if v is not None}
+                raise fail(key, "every author needs a `name`", item)
+            for field, value in person.items():
+                if value is not None and not isinstance(value, str):
+                    raise fail(key, f"{field}: expected text, got {_kind(value)}; put the value in quotes", item)
             try:
-                authors.append(Author(**fields))
+                authors.append(Author(**{k: v for k, v in person.items() if v is not None}))
             except ModelError as exc:
-                raise fail(key, exc.message) from None
+                raise fail(key, exc.message, item) from None
         meta["authors"] = tuple(authors)
 
     date = data.get("date")
@@ -329,14 +436,15 @@ def _metadata(data: dict[Any, Any], key_lines: dict[str, int], label: str | Path
         except ValueError:
             raise fail("date", f"expected a date such as 2025-05-12, got {date!r}") from None
     elif date is not None:
-        raise fail("date", f"expected a date such as 2025-05-12, got {date!r}")
+        raise fail("date", f"expected a date such as 2025-05-12, got {_kind(date)}")
 
     tags = data.get("tags")
     if tags is not None:
         items = tags.split(",") if isinstance(tags, str) else tags
         if not isinstance(items, list):
-            raise fail("tags", "expected a list such as [politik, ekonomi]")
-        meta["tags"] = tuple(t for t in (text("tags", v).strip() for v in items if v is not None) if t)
+            raise fail("tags", f"expected a list such as [politik, ekonomi], got {_kind(tags)}")
+        words = (text("tags", v, i).strip() for i, v in enumerate(items) if v is not None)
+        meta["tags"] = tuple(t for t in words if t)
     return meta
 
 
@@ -594,14 +702,48 @@ class _Converter:
         return html.unescape(nh3.clean(markup, tags=set()))
 
 
-def _check_nesting(tokens: Sequence[Token], offset: int, label: str | Path) -> None:
-    """Refuse input nested past markdown-it's limit, where it would drop the deeper content."""
-    limit = int(_parser().options["maxNesting"])
+_BLOCK_OPENS = frozenset(
+    ("paragraph_open", "heading_open", "blockquote_open", "list_item_open", "table_open", "hr", "fence", "code_block")
+)
+
+
+def _check_tokens(tokens: Sequence[Token], env: dict[str, Any], offset: int, label: str | Path) -> None:
+    """Refuse input past a limit before anything is built from it, naming the line where it goes over.
+
+    Block quotes and lists nested past markdown-it's limit (where it would drop the deeper content),
+    inline markup nested past :data:`~opedexport.limits.MAX_NESTING` (a syntax tree that deep cannot
+    be walked), and more blocks, table cells or footnotes than the limits allow.
+    """
+    block_limit = int(_parser().options["maxNesting"])
+    blocks = cells = 0
+    notes = len(env.get("footnotes", {}).get("list", {}))
+    if notes > limits.MAX_NOTES:
+        raise LimitError(limits.over("footnotes", notes, "MAX_NOTES"), path=label)
+    line: int | None = None
     for token in tokens:
-        if token.type in _CONTAINERS and token.level + 1 >= limit:
-            line = token.map[0] + 1 + offset if token.map else None
-            message = f"block quotes and lists nest too deeply (at most {limit} levels, a list counting two)"
+        line = token.map[0] + 1 + offset if token.map else line
+        if token.type in _CONTAINERS and token.level + 1 >= block_limit:
+            message = f"block quotes and lists nest too deeply (at most {block_limit} levels, a list counting two)"
             raise InputError(message, path=label, line=line)
+        if token.type in _BLOCK_OPENS:
+            blocks += 1
+            if blocks > limits.MAX_BLOCKS:
+                raise LimitError(limits.over("blocks", blocks, "MAX_BLOCKS"), path=label, line=line)
+        elif token.type in ("th_open", "td_open"):
+            cells += 1
+            if cells > limits.MAX_TABLE_CELLS:
+                raise LimitError(limits.over("table cells", cells, "MAX_TABLE_CELLS"), path=label, line=line)
+        elif token.type == "inline" and token.children:
+            depth = token.level
+            for child in token.children:
+                depth += child.nesting
+                if depth > limits.MAX_NESTING:
+                    raise InputError(
+                        f"emphasis, links and other markup nest deeper than {limits.MAX_NESTING} levels; "
+                        "remove the extra `*`, `_` or brackets",
+                        path=label,
+                        line=line,
+                    )
 
 
 def _walk(nodes: Iterable[SyntaxTreeNode]) -> Iterator[SyntaxTreeNode]:
