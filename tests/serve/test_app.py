@@ -245,7 +245,11 @@ def test_sigterm_finishes_running_jobs_refuses_new_ones_and_leaves_no_worker() -
         assert finished == [200, 200, 200]
         assert late == 503
         assert srv.proc.wait(60) == 0
-        assert not any(alive(pid) for pid in workers)
+        deadline = time.monotonic() + 10  # the resource tracker ends once the server's end of its pipe is gone
+        while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        left = {pid: Path(f"/proc/{pid}/cmdline").read_bytes() for pid in workers if alive(pid)}
+        assert not left
     finally:
         srv.stop()
 
@@ -264,3 +268,29 @@ def test_serve_without_the_extra_says_how_to_install(tmp_path: Path) -> None:
     )
     assert proc.returncode == 2
     assert "pip install 'opedexport[serve]'" in proc.stderr
+
+
+def test_html_when_the_exporter_is_registered(client: httpx.Client) -> None:
+    exporters = {e["name"] for e in client.get("/v1/formats").json()["exporters"] if e["available"]}
+    if "html" not in exporters:
+        pytest.skip("no html exporter registered")
+    r = client.post(EXPORT, params={"formats": "html"}, files=upload())
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert r.headers["content-disposition"] == 'attachment; filename="000_ed708197f1b9d573.html"'
+    assert "NATO, Jembatan Diplomasi" in r.text and "Bacaan Lainnya" not in r.text
+
+
+def test_themes_dir_allows_its_themes_by_name_only(client: httpx.Client, tmp_path: Path) -> None:
+    themes = tmp_path / "themes"
+    (themes / "house").mkdir(parents=True)
+    (themes / "house" / "theme.toml").write_text(
+        'name = "house"\ndescription = "The house style."\nextends = "default"\n'
+    )
+    assert client.post(EXPORT, params={"formats": "json", "theme": "house"}, files=upload()).status_code == 400
+    with serving("--workers", "1", "--themes-dir", str(themes)) as srv:
+        names = {t["name"]: t["built_in"] for t in httpx.get(srv.url + "/v1/themes").json()["themes"]}
+        assert names["house"] is False and names["default"] is True
+        r = httpx.post(srv.url + EXPORT, params={"formats": "docx", "theme": "house"}, files=upload(), timeout=60)
+        assert r.status_code == 200, r.text
+        r = httpx.post(srv.url + EXPORT, params={"theme": str(themes / "house")}, files=upload(), timeout=60)
+        assert r.status_code == 400

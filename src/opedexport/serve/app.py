@@ -230,7 +230,7 @@ class _Service:
             root = self.config.themes_dir.resolve()
             for folder in sorted(root.iterdir()):
                 if (folder / "theme.toml").is_file() and _THEME_NAME.match(folder.name):
-                    found[folder.name] = (str(folder), str(root))
+                    found[folder.name] = (folder.name, str(root))  # confined to the folder
         return found
 
     # ---- small GET routes
