@@ -294,3 +294,15 @@ def test_themes_dir_allows_its_themes_by_name_only(client: httpx.Client, tmp_pat
         assert r.status_code == 200, r.text
         r = httpx.post(srv.url + EXPORT, params={"theme": str(themes / "house")}, files=upload(), timeout=60)
         assert r.status_code == 400
+
+
+def test_unknown_paths_and_methods_answer_json(client: httpx.Client) -> None:
+    r = client.get("/v2/nothing")
+    assert r.status_code == 404 and "no such endpoint" in r.json()["error"]
+    r = client.get(EXPORT)
+    assert r.status_code == 405 and r.json()["line"] is None
+
+
+def test_a_bad_pdf_variant_is_400(client: httpx.Client) -> None:
+    r = client.post(EXPORT, params={"formats": "pdf", "pdf_variant": "pdf/x-1"}, files=upload())
+    assert r.status_code == 400 and "pdf_variant must be one of" in r.json()["error"]

@@ -19,6 +19,7 @@ import shutil
 import sys
 import tempfile
 import time
+import urllib.parse
 import zipfile
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
@@ -445,19 +446,25 @@ class _AccessLog:
         try:
             await self.app(scope, receive, sending)
         finally:
-            query = dict(
-                p.split("=", 1) for p in scope.get("query_string", b"").decode("latin-1").split("&") if "=" in p
-            )
+            query = urllib.parse.parse_qs(scope.get("query_string", b"").decode("latin-1"))
             line = {
                 "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                 "method": scope.get("method"),
                 "path": scope.get("path"),
                 "status": seen["status"],
-                "formats": query.get("formats", "").replace("%2C", ",").split(",") if "formats" in query else None,
+                "formats": ",".join(query["formats"]).split(",") if "formats" in query else None,
                 "bytes": seen["bytes"],
                 "ms": round((time.perf_counter() - started) * 1000, 1),
             }
             print(json.dumps(line), file=self.stream or sys.stderr, flush=True)
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    return _error_response(404, f"no such endpoint: {request.url.path}; see GET /v1/formats, POST /v1/export")
+
+
+async def _not_allowed(request: Request, exc: Exception) -> Response:
+    return _error_response(405, f"{request.method} is not allowed on {request.url.path}")
 
 
 def create_app(config: ServeConfig | None = None) -> Any:
@@ -486,6 +493,7 @@ def create_app(config: ServeConfig | None = None) -> Any:
             Route("/v1/inspect", service.inspect, methods=["POST"]),
         ],
         lifespan=lifespan,
+        exception_handlers={404: _not_found, 405: _not_allowed},
     )
     wrapped = _AccessLog(app, service.config.access_log)
     wrapped.service = service  # type: ignore[attr-defined]
