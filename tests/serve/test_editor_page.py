@@ -56,6 +56,10 @@ def test_upload_shows_metadata_removed_line_and_downloads_a_good_pdf(page: Any, 
     sync_api.expect(removed.locator("li", has_text="Bacaan Lainnya")).to_contain_text("boilerplate:related")
     sync_api.expect(removed.locator("li", has_text="Bacaan Lainnya")).to_contain_text("Line 7")
     assert removed.locator("mark", has_text="Bacaan Lainnya").count() == 1
+    page.get_by_text("The whole source, removed lines marked").click()
+    source = page.locator("#source")
+    sync_api.expect(source.locator("li").nth(6)).to_contain_text("Bacaan Lainnya — removed: boilerplate:related")
+    sync_api.expect(source.locator("li").nth(7)).not_to_contain_text("removed")
     metadata = page.locator("#metadata")
     sync_api.expect(metadata).to_contain_text("NATO, Jembatan Diplomasi Pertahanan")
     sync_api.expect(metadata).to_contain_text("Ratu Hanun T.W.A (Mahasiswi HI UIN Jakarta)")

@@ -78,6 +78,26 @@
     }
   }
 
+  async function showSource(file, removed) {
+    const box = document.getElementById("source-box");
+    const list = document.getElementById("source");
+    list.replaceChildren();
+    box.hidden = /\.docx$/i.test(file.name);
+    if (box.hidden) return;
+    const byLine = new Map(removed.map(function (r) { return [r.line, r]; }));
+    const lines = (await file.text()).replace(/\r\n?/g, "\n").split("\n");
+    lines.forEach(function (text, index) {
+      const item = add(list, "li");
+      const hit = byLine.get(index + 1);
+      if (hit) {
+        add(item, "mark", text);
+        add(item, "span", " — removed: " + hit.rule, "rule");
+      } else {
+        item.textContent = text;
+      }
+    });
+  }
+
   function showNotes(data) {
     const list = document.getElementById("notes");
     list.replaceChildren();
@@ -175,6 +195,7 @@
       current = { file: file, theme: theme };
       showMetadata(data.article);
       showRemoved(data.removed);
+      await showSource(file, data.removed);
       showNotes(data);
       showDownloads(chosen);
       results.hidden = false;
