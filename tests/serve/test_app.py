@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import os
 import shutil
 import signal
 import subprocess
@@ -306,3 +307,27 @@ def test_unknown_paths_and_methods_answer_json(client: httpx.Client) -> None:
 def test_a_bad_pdf_variant_is_400(client: httpx.Client) -> None:
     r = client.post(EXPORT, params={"formats": "pdf", "pdf_variant": "pdf/x-1"}, files=upload())
     assert r.status_code == 400 and "pdf_variant must be one of" in r.json()["error"]
+
+
+def test_a_folder_in_the_file_name_is_dropped(client: httpx.Client) -> None:
+    r = client.post(EXPORT, params={"formats": "pdf"}, files=upload(name="../../x/Op ed\\final.txt"))
+    assert r.status_code == 200, r.text
+    assert r.headers["content-disposition"] == 'attachment; filename="final.pdf"'
+
+
+def test_a_stuck_worker_is_killed_replaced_and_the_request_is_504() -> None:
+    with serving("--workers", "1", "--time-limit", "1") as srv:
+        [worker] = [p for p in srv.workers() if b"resource_tracker" not in Path(f"/proc/{p}/cmdline").read_bytes()]
+        os.kill(worker, signal.SIGSTOP)  # deaf to its own time limit: the server's grace must end it
+        r = httpx.post(srv.url + EXPORT, params={"formats": "docx"}, files=upload(), timeout=60)
+        assert r.status_code == 504, r.text
+        deadline = time.monotonic() + 60
+        while alive(worker) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not alive(worker)
+        while time.monotonic() < deadline:
+            r = httpx.post(srv.url + EXPORT, params={"formats": "docx"}, files=upload(), timeout=60)
+            if r.status_code == 200:
+                break
+            time.sleep(0.2)
+        assert r.status_code == 200
