@@ -331,3 +331,18 @@ def test_a_stuck_worker_is_killed_replaced_and_the_request_is_504() -> None:
                 break
             time.sleep(0.2)
         assert r.status_code == 200
+
+
+def test_workers_die_with_a_killed_server() -> None:
+    srv = Server("--workers", "2")
+    try:
+        workers = srv.workers()
+        assert len(workers) >= 2
+        srv.proc.kill()
+        srv.proc.wait(10)
+        deadline = time.monotonic() + 10
+        while any(alive(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not [pid for pid in workers if alive(pid)]
+    finally:
+        srv.stop()

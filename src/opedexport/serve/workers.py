@@ -73,11 +73,17 @@ class Job:
 # --------------------------------------------------------------------------- the worker side
 
 
-def _die_with_parent() -> None:
-    """Ask Linux to kill this process when the server that started it dies (no orphans)."""
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to kill this process when the server that started it dies (no orphans).
+
+    The signal follows the thread that started the process: the pool's threads live as long as
+    the pool. A server that died before the request was made is noticed at once.
+    """
     with contextlib.suppress(Exception):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:
+        os._exit(0)
 
 
 _THEMES: dict[tuple[str, str | None], Any] = {}
@@ -173,9 +179,9 @@ def run(job: Job) -> dict[str, Any]:
     return answer
 
 
-def _main(conn: multiprocessing.connection.Connection, themes: list[tuple[str, str | None]]) -> None:
+def _main(conn: multiprocessing.connection.Connection, themes: list[tuple[str, str | None]], parent: int) -> None:
     """A worker process: warm up, say ready, then answer jobs until ``None`` or the pipe closes."""
-    _die_with_parent()
+    _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     _warm(themes)
@@ -259,7 +265,9 @@ class WorkerPool:
         """Start one worker and, once it is warm, put it in the idle queue (runs in a thread)."""
         ctx = multiprocessing.get_context("spawn")
         parent, child = ctx.Pipe()
-        process = ctx.Process(target=_main, args=(child, self.themes), name="opedexport-serve-worker", daemon=True)
+        process = ctx.Process(
+            target=_main, args=(child, self.themes, os.getpid()), name="opedexport-serve-worker", daemon=True
+        )
         process.start()
         child.close()
         worker = _Worker(process, parent)
