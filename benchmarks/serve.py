@@ -86,6 +86,26 @@ async def load(url: str, requests: int, concurrency: int, formats: str) -> tuple
     return latencies, failures, wall
 
 
+def cpu_seconds(pid: int) -> tuple[float, float]:
+    """CPU seconds used so far by ``pid`` itself and by its live children (from /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def own(p: int) -> float:
+        fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / tick
+
+    kids = 0.0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                if int(fields[1]) == pid:
+                    kids += own(int(entry.name))
+            except (OSError, ValueError):
+                continue
+    return own(pid), kids
+
+
 def pandoc_three(rounds: int) -> list[float]:
     times = []
     with tempfile.TemporaryDirectory(prefix="opedexport-bench-") as tmp:
@@ -113,7 +133,9 @@ def main() -> int:
     proc, url = start_server(args.workers)
     try:
         asyncio.run(load(url, 2 * args.workers, args.workers, args.formats))  # every worker has rendered once
+        server_before, workers_before = cpu_seconds(proc.pid)
         latencies, failures, wall = asyncio.run(load(url, args.requests, args.concurrency, args.formats))
+        server_after, workers_after = cpu_seconds(proc.pid)
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(60)
@@ -136,6 +158,10 @@ def main() -> int:
     print(f"| throughput | {throughput:.1f} articles/s | ≥ 12 |")
     print(f"| pandoc, three commands (median of {len(pandoc)}) | {pandoc_median * 1000:.0f} ms | |")
     print(f"| pandoc / opedexport median latency | {pandoc_median / median:.1f}× | ≥ 6× |")
+    print(
+        f"CPU per request: server {(server_after - server_before) / args.requests * 1000:.0f} ms, "
+        f"workers {(workers_after - workers_before) / args.requests * 1000:.0f} ms"
+    )
     print(f"load average after: {os.getloadavg()[0]:.1f}")
     return 1 if failures else 0
 
