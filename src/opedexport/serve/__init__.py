@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import socket
 import sys
+import time
 from types import FrameType
 from typing import Any
 
@@ -21,7 +22,8 @@ def run(config: ServeConfig, *, host: str = "127.0.0.1", port: int = 8000) -> in
     """Serve until SIGTERM or SIGINT; returns the exit status.
 
     The first signal drains: new requests are answered 503 (``Retry-After``), accepted jobs
-    finish, then the server and its workers stop. A second SIGINT stops at once.
+    finish (for at most the time limit and 30 s more), then the server and its workers stop.
+    A second signal stops at once.
     Once listening, one JSON line ``{"event": "listening", "host": …, "port": …}`` goes to
     standard error (``port`` is the real one when 0 was asked for).
     """
@@ -45,6 +47,7 @@ def run(config: ServeConfig, *, host: str = "127.0.0.1", port: int = 8000) -> in
         """uvicorn, except that a signal drains the pool before the server stops."""
 
         draining = False
+        drain_until = 0.0
 
         def handle_exit(self, sig: int, frame: FrameType | None) -> None:
             if self.draining:
@@ -52,10 +55,12 @@ def run(config: ServeConfig, *, host: str = "127.0.0.1", port: int = 8000) -> in
                 self.should_exit = True
                 return
             self.draining = True
+            # a slow client must not hold the server up for ever: past this, stop anyway
+            self.drain_until = time.monotonic() + (config.time_limit or DEFAULT_TIME_LIMIT) + 30
             pool.draining = True
 
         async def on_tick(self, counter: int) -> bool:
-            if self.draining and pool.active == 0 and service.inflight == 0:
+            if self.draining and ((pool.active == 0 and service.inflight == 0) or time.monotonic() > self.drain_until):
                 return True
             return bool(await super().on_tick(counter))
 
