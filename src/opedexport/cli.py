@@ -8,6 +8,8 @@
     opedexport inspect INPUT [--lang LANG]
     opedexport formats
     opedexport themes
+    opedexport serve [--host 127.0.0.1] [--port 8000] [--workers N] [--queue N] [--max-bytes N]
+                     [--time-limit SECONDS] [--themes-dir DIR]
 
 Exit status: 0 when everything asked for was written; 1 when any input or
 format failed (each failure is one line on stderr naming the file); 2 for a
@@ -286,6 +288,61 @@ def _cmd_themes(args: argparse.Namespace, rep: _Reporter) -> int:
     return 1 if rep.failures else 0
 
 
+def _cmd_serve(args: argparse.Namespace, rep: _Reporter) -> int:
+    try:
+        from .serve import ServeConfig, run
+    except ImportError as exc:
+        print(
+            f"opedexport: error: the serve command needs the 'serve' extra ({exc.name} is missing): "
+            "pip install 'opedexport[serve]'",
+            file=sys.stderr,
+        )
+        return 2
+    if args.themes_dir is not None and not Path(args.themes_dir).is_dir():
+        print(f"opedexport: error: {args.themes_dir}: --themes-dir is not a folder", file=sys.stderr)
+        return 2
+    config = ServeConfig(
+        workers=args.workers,
+        queue=args.queue,
+        max_bytes=args.max_bytes,
+        time_limit=args.time_limit or None,
+        themes_dir=Path(args.themes_dir) if args.themes_dir else None,
+    )
+    return run(config, host=args.host, port=args.port)
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("give a whole number of at least 1")
+    return number
+
+
+def _add_serve(sub: Any) -> None:
+    """The ``serve`` subcommand (its defaults are those of :mod:`opedexport.serve.app`, repeated here so
+    that ``--help`` works without the extra installed).
+    """
+    import os
+
+    serve = sub.add_parser("serve", help="run the HTTP service and the editor's page (needs the 'serve' extra)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000; 0 = any free port)")
+    serve.add_argument(
+        "--workers", type=_positive, default=os.cpu_count() or 1, help="warm worker processes (default: one per core)"
+    )
+    serve.add_argument(
+        "--queue", type=int, default=32, help="requests that may wait for a worker before 503 (default 32)"
+    )
+    serve.add_argument(
+        "--max-bytes", type=_positive, default=10 * 1024 * 1024, help="largest upload in bytes (default 10 MiB)"
+    )
+    serve.add_argument(
+        "--time-limit", type=float, default=60.0, metavar="SECONDS", help="per request, then 504 (default 60)"
+    )
+    serve.add_argument("--themes-dir", metavar="DIR", help="also allow the themes in DIR's sub-folders, by name")
+    serve.set_defaults(func=_cmd_serve, verbose=False, debug=False)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for documentation and tests)."""
     parser = argparse.ArgumentParser(
@@ -354,6 +411,7 @@ def build_parser() -> argparse.ArgumentParser:
     fmts.set_defaults(func=_cmd_formats, verbose=False, debug=False)
     themes = sub.add_parser("themes", help="list built-in themes")
     themes.set_defaults(func=_cmd_themes, verbose=False, debug=False)
+    _add_serve(sub)
     return parser
 
 

@@ -1,0 +1,500 @@
+"""The ASGI application: the JSON/file API under ``/v1``, ``/healthz`` and the editor's page at ``/``.
+
+Every upload is streamed into a private folder of its own (mode 0700) that holds
+only it, counted as it arrives and refused past the size limit; the read and the
+exports run in a warm worker process (:mod:`opedexport.serve.workers`); the folder
+is removed once the answer is sent. Nothing is fetched from the network and
+nothing outside the upload is read (relative image references therefore fail
+with a warning), themes are chosen by name only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import io
+import json
+import re
+import shutil
+import sys
+import tempfile
+import time
+import urllib.parse
+import zipfile
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import IO, Any
+
+from python_multipart.multipart import MultipartParser, parse_options_header
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from ..errors import RegistryError
+from ..registry import registry
+from ..theme import themes_dir
+from .workers import Busy, Draining, Job, WorkerCrashed, WorkerPool, WorkerTimeout
+
+__all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_QUEUE", "DEFAULT_TIME_LIMIT", "ServeConfig", "create_app"]
+
+#: The largest upload accepted, in bytes (``--max-bytes``).
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+#: Seconds one request's read and exports may take before it is answered 504 (``--time-limit``).
+DEFAULT_TIME_LIMIT = 60.0
+#: Jobs that may wait for a free worker before new ones are answered 503 (``--queue``).
+DEFAULT_QUEUE = 32
+#: Room for the multipart envelope around the file (boundaries, part headers, small fields).
+_ENVELOPE = 64 * 1024
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+_THEME_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+
+#: Sent with every answer: the page loads only its own script and style sheet; previews are
+#: inline-styled HTML in a sandboxed frame (no scripts), images and fonts as data: URLs.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "font-src 'self' data:; connect-src 'self'; frame-src 'self' blob:; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+@dataclass(slots=True)
+class ServeConfig:
+    """How the service runs (the ``opedexport serve`` options)."""
+
+    workers: int = 2
+    queue: int = DEFAULT_QUEUE
+    max_bytes: int = DEFAULT_MAX_BYTES
+    time_limit: float | None = DEFAULT_TIME_LIMIT
+    themes_dir: Path | None = None
+    """A folder of extra themes the operator allows, each a sub-folder chosen by its name."""
+    max_jobs_per_worker: int = 500
+    access_log: IO[str] | None = field(default=None)
+    """Where the JSON access log lines go (``None``: standard error)."""
+
+
+class _HTTPError(Exception):
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        headers: dict[str, str] | None = None,
+    ):
+        super().__init__(message)
+        self.status, self.message, self.file, self.line, self.headers = status, message, file, line, headers or {}
+
+
+def _error_response(
+    status: int, message: str, file: str | None = None, line: int | None = None, headers: dict[str, str] | None = None
+) -> Response:
+    return JSONResponse({"error": message, "line": line, "file": file}, status_code=status, headers=headers)
+
+
+# --------------------------------------------------------------------------- uploads
+
+
+@dataclass(slots=True)
+class _Upload:
+    name: str
+    path: Path
+    size: int
+
+
+def _clean_name(raw: str) -> str:
+    """The client's file name without folders and odd characters (``upload`` when nothing is left)."""
+    base = raw.replace("\\", "/").rsplit("/", 1)[-1]
+    name = _SAFE_NAME.sub("_", base).strip("._")[:120]
+    return name or "upload"
+
+
+async def _receive_upload(request: Request, folder: Path, max_bytes: int) -> _Upload:
+    """Stream the multipart field ``file`` into ``folder``; never hold more than ``max_bytes`` of it.
+
+    :raises _HTTPError: 415 when the body is not multipart, 413 past the limit, 400 when ``file`` is missing.
+    """
+    ctype, params = parse_options_header(request.headers.get("content-type", ""))
+    boundary = params.get(b"boundary")
+    if ctype != b"multipart/form-data" or not boundary:
+        raise _HTTPError(415, "send the source as the multipart/form-data field 'file'")
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > max_bytes + _ENVELOPE:
+        raise _HTTPError(413, f"the upload is {declared} bytes, over the limit of {max_bytes}")
+
+    state: dict[str, Any] = {"headers": {}, "field": b"", "value": b"", "name": None, "out": None, "size": 0}
+    found: list[_Upload] = []
+
+    def on_part_begin() -> None:
+        state["headers"] = {}
+
+    def on_header_field(data: bytes, start: int, end: int) -> None:
+        state["field"] += data[start:end]
+
+    def on_header_value(data: bytes, start: int, end: int) -> None:
+        state["value"] += data[start:end]
+
+    def on_header_end() -> None:
+        state["headers"][state["field"].lower()] = state["value"]
+        state["field"] = state["value"] = b""
+
+    def on_headers_finished() -> None:
+        _, disp = parse_options_header(state["headers"].get(b"content-disposition", b""))
+        if disp.get(b"name") == b"file" and not found:
+            name = _clean_name(disp.get(b"filename", b"upload").decode("utf-8", "replace"))
+            path = folder / name
+            state["name"], state["out"], state["size"] = name, path.open("xb"), 0
+            found.append(_Upload(name, path, 0))
+
+    def on_part_data(data: bytes, start: int, end: int) -> None:
+        out = state["out"]
+        if out is None:
+            return
+        state["size"] += end - start
+        if state["size"] > max_bytes:
+            raise _HTTPError(413, f"the upload is over the limit of {max_bytes} bytes", file=state["name"])
+        out.write(data[start:end])
+
+    def on_part_end() -> None:
+        if state["out"] is not None:
+            state["out"].close()
+            found[-1].size = state["size"]
+            state["out"] = None
+
+    parser = MultipartParser(
+        boundary,
+        {
+            "on_part_begin": on_part_begin,
+            "on_part_data": on_part_data,
+            "on_part_end": on_part_end,
+            "on_header_field": on_header_field,
+            "on_header_value": on_header_value,
+            "on_header_end": on_header_end,
+            "on_headers_finished": on_headers_finished,
+        },
+    )
+    total = 0
+    try:
+        async for chunk in request.stream():
+            total += len(chunk)
+            if total > max_bytes + _ENVELOPE:
+                raise _HTTPError(413, f"the upload is over the limit of {max_bytes} bytes", file=state["name"])
+            parser.write(chunk)
+        parser.finalize()
+    except _HTTPError:
+        raise
+    except Exception as exc:  # a malformed body
+        raise _HTTPError(400, f"the multipart body cannot be read: {exc}") from None
+    finally:
+        if state["out"] is not None:
+            state["out"].close()
+    if not found:
+        raise _HTTPError(400, "the multipart field 'file' is missing: send the source as file=@PATH")
+    return found[0]
+
+
+# --------------------------------------------------------------------------- the application
+
+
+class _Service:
+    """The routes, sharing the configuration and the worker pool."""
+
+    def __init__(self, config: ServeConfig):
+        self.config = config
+        self.themes = self._themes()
+        self.pool = WorkerPool(
+            config.workers,
+            config.queue,
+            themes=[(name, within) for name, (_, within) in sorted(self.themes.items())],
+            max_jobs=config.max_jobs_per_worker,
+        )
+        self._formats: dict[str, Any] | None = None
+        self.inflight = 0
+        """Export and inspect requests being received or worked on (the server drains until none is left)."""
+
+    def _themes(self) -> dict[str, tuple[str, str | None]]:
+        """Each theme a request may name: name → (what to load, the folder it is confined to)."""
+        found: dict[str, tuple[str, str | None]] = {}
+        for folder in sorted(themes_dir().iterdir()):
+            if (folder / "theme.toml").is_file() and _THEME_NAME.match(folder.name):
+                found[folder.name] = (folder.name, None)
+        if self.config.themes_dir is not None:
+            root = self.config.themes_dir.resolve()
+            for folder in sorted(root.iterdir()):
+                if (folder / "theme.toml").is_file() and _THEME_NAME.match(folder.name):
+                    found[folder.name] = (folder.name, str(root))  # confined to the folder
+        return found
+
+    # ---- small GET routes
+
+    async def healthz(self, request: Request) -> Response:
+        if self.pool.draining:
+            return JSONResponse({"status": "stopping"}, status_code=503, headers={"Retry-After": "5"})
+        if not self.pool.ready:
+            return JSONResponse({"status": "starting"}, status_code=503, headers={"Retry-After": "1"})
+        return JSONResponse({"status": "ok", "workers": self.config.workers, "active": self.pool.active})
+
+    async def formats(self, request: Request) -> Response:
+        if self._formats is None:
+            readers = [
+                {"name": n, "suffixes": list(c.suffixes) if c else [], "description": c.description if c else problem}
+                for n, c, problem in registry.readers.all()
+            ]
+            exporters = [
+                {
+                    "name": n,
+                    "suffix": c.suffix if c else None,
+                    "media_type": c.media_type if c else None,
+                    "description": c.description if c else problem,
+                    "available": c is not None,
+                }
+                for n, c, problem in registry.exporters.all()
+            ]
+            self._formats = {"readers": readers, "exporters": exporters}
+        return JSONResponse(self._formats)
+
+    async def list_themes(self, request: Request) -> Response:
+        return JSONResponse(
+            {"themes": [{"name": n, "built_in": w is None} for n, (_, w) in sorted(self.themes.items())]}
+        )
+
+    async def editor(self, request: Request) -> Response:
+        page = resources.files(__package__).joinpath("static/editor.html").read_text("utf-8")
+        themes = "".join(
+            f'<option value="{html.escape(n)}"{" selected" if n == "default" else ""}>{html.escape(n)}</option>'
+            for n in sorted(self.themes)
+        )
+        boxes = "".join(
+            f'<label><input type="checkbox" name="formats" value="{html.escape(n)}"'
+            f"{' checked' if n in ('pdf', 'epub', 'docx') else ''}> {html.escape(n.upper())}</label>"
+            for n in registry.exporters.names()
+        )
+        page = page.replace("<!--THEMES-->", themes).replace("<!--FORMATS-->", boxes)
+        return Response(page, media_type="text/html; charset=utf-8")
+
+    async def static(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        types = {"editor.js": "text/javascript; charset=utf-8", "editor.css": "text/css; charset=utf-8"}
+        if name not in types:
+            return _error_response(404, "not found")
+        data = resources.files(__package__).joinpath(f"static/{name}").read_bytes()
+        return Response(data, media_type=types[name], headers={"Cache-Control": "no-cache"})
+
+    # ---- the work routes
+
+    def _job(self, request: Request, op: str, upload: _Upload) -> Job:
+        q = request.query_params
+        reader = q.get("from") or None
+        try:
+            if reader is not None:
+                registry.readers.require_known(reader)
+            else:
+                registry.reader_for_path(upload.name)
+        except RegistryError as exc:
+            raise _HTTPError(415, exc.message, file=upload.name) from None
+        formats: tuple[str, ...] = ()
+        options: list[tuple[str, Any]] = []
+        theme, within = "default", None
+        if op == "export":
+            formats = tuple(dict.fromkeys(f.strip().lower() for f in q.get("formats", "pdf").split(",") if f.strip()))
+            if not formats:
+                raise _HTTPError(400, "give at least one format, for example formats=pdf,epub", file=upload.name)
+            known = registry.exporters.names()
+            for name in formats:
+                if name not in known:
+                    raise _HTTPError(400, f"unknown format {name!r}; known: {', '.join(known)}", file=upload.name)
+            wanted = q.get("theme", "default")
+            if wanted not in self.themes:
+                raise _HTTPError(
+                    400, f"unknown theme {wanted!r}; available: {', '.join(sorted(self.themes))}", file=upload.name
+                )
+            theme, within = self.themes[wanted]
+            if q.get("pdf_variant"):
+                options.append(("pdf_variant", q["pdf_variant"]))
+        return Job(
+            op=op,
+            path=str(upload.path),
+            name=upload.name,
+            reader=reader,
+            formats=formats,
+            theme=theme,
+            theme_within=within,
+            lang=q.get("lang") or None,
+            options=tuple(options),
+            time_limit=self.config.time_limit,
+            max_bytes=self.config.max_bytes,
+        )
+
+    async def _run(self, request: Request, op: str) -> Response:
+        if self.pool.draining:
+            raise _HTTPError(503, "the server is shutting down; try again shortly", headers={"Retry-After": "5"})
+        folder = Path(tempfile.mkdtemp(prefix="opedexport-serve-"))
+        try:
+            upload = await _receive_upload(request, folder, self.config.max_bytes)
+            job = self._job(request, op, upload)
+            try:
+                answer = await self.pool.submit(job)
+            except Busy:
+                raise _HTTPError(
+                    503,
+                    "every worker is busy and the queue is full; try again shortly",
+                    file=upload.name,
+                    headers={"Retry-After": "1"},
+                ) from None
+            except Draining:
+                raise _HTTPError(
+                    503,
+                    "the server is shutting down; try again shortly",
+                    file=upload.name,
+                    headers={"Retry-After": "5"},
+                ) from None
+            except WorkerTimeout:
+                raise _HTTPError(
+                    504, f"the request took longer than {self.config.time_limit:g} s and was stopped", file=upload.name
+                ) from None
+            except WorkerCrashed:
+                raise _HTTPError(
+                    500, "the worker stopped unexpectedly; it has been replaced", file=upload.name
+                ) from None
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        if not answer["ok"]:
+            return _error_response(answer["status"], answer["error"], answer["file"], answer["line"])
+        if op == "inspect":
+            return JSONResponse(answer["json"])
+        return self._files(upload.name, answer["files"], len(answer["warnings"]))
+
+    def _files(self, name: str, files: list[tuple[str, bytes]], warnings: int) -> Response:
+        stem = Path(name).stem or "article"
+        headers = {"X-Opedexport-Warnings": str(warnings)}
+        if len(files) == 1:
+            fmt, data = files[0]
+            cls = registry.exporter(fmt)
+            headers["Content-Disposition"] = f'attachment; filename="{stem}{cls.suffix}"'
+            return Response(data, media_type=cls.media_type, headers=headers)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for fmt, data in files:
+                info = zipfile.ZipInfo(f"{stem}{registry.exporter(fmt).suffix}", date_time=(1980, 1, 1, 0, 0, 0))
+                info.external_attr = 0o644 << 16
+                info.create_system = 3
+                # EPUB and DOCX are ZIP files already: deflating them again costs time and saves nothing
+                info.compress_type = zipfile.ZIP_STORED if data[:2] == b"PK" else zipfile.ZIP_DEFLATED
+                archive.writestr(info, data)
+        headers["Content-Disposition"] = f'attachment; filename="{stem}.zip"'
+        return Response(buffer.getvalue(), media_type="application/zip", headers=headers)
+
+    async def export(self, request: Request) -> Response:
+        return await self._guard(request, "export")
+
+    async def inspect(self, request: Request) -> Response:
+        return await self._guard(request, "inspect")
+
+    async def _guard(self, request: Request, op: str) -> Response:
+        self.inflight += 1
+        try:
+            return await self._run(request, op)
+        except _HTTPError as exc:
+            return _error_response(exc.status, exc.message, exc.file, exc.line, exc.headers)
+        finally:
+            self.inflight -= 1
+
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+ASGIApp = Callable[[Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]], Awaitable[None]]
+
+
+class _AccessLog:
+    """One JSON line per request (method, path, status, formats, bytes, ms), plus the security headers."""
+
+    def __init__(self, app: ASGIApp, stream: IO[str] | None):
+        self.app = app
+        self.stream = stream
+
+    async def __call__(
+        self, scope: Scope, receive: Callable[[], Awaitable[Message]], send: Callable[[Message], Awaitable[None]]
+    ) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        seen: dict[str, int] = {"status": 500, "bytes": 0}
+
+        async def sending(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                seen["status"] = message["status"]
+                headers = list(message.get("headers", []))
+                names = {k.lower() for k, _ in headers}
+                headers += [
+                    (k.lower().encode(), v.encode()) for k, v in _HEADERS.items() if k.lower().encode() not in names
+                ]
+                message["headers"] = headers
+            elif message["type"] == "http.response.body":
+                seen["bytes"] += len(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        finally:
+            query = urllib.parse.parse_qs(scope.get("query_string", b"").decode("latin-1"))
+            line = {
+                "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "method": scope.get("method"),
+                "path": scope.get("path"),
+                "status": seen["status"],
+                "formats": ",".join(query["formats"]).split(",") if "formats" in query else None,
+                "bytes": seen["bytes"],
+                "ms": round((time.perf_counter() - started) * 1000, 1),
+            }
+            print(json.dumps(line), file=self.stream or sys.stderr, flush=True)
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    return _error_response(404, f"no such endpoint: {request.url.path}; see GET /v1/formats, POST /v1/export")
+
+
+async def _not_allowed(request: Request, exc: Exception) -> Response:
+    return _error_response(405, f"{request.method} is not allowed on {request.url.path}")
+
+
+def create_app(config: ServeConfig | None = None) -> Any:
+    """The ASGI application for ``config`` (the worker pool starts with the application's lifespan).
+
+    The returned object has ``.service`` (routes, ``.pool``) for the server's shutdown handling.
+    """
+    service = _Service(config or ServeConfig())
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await service.pool.start()
+        try:
+            yield
+        finally:
+            await service.pool.close()
+
+    app = Starlette(
+        routes=[
+            Route("/", service.editor, methods=["GET"]),
+            Route("/static/{name}", service.static, methods=["GET"]),
+            Route("/healthz", service.healthz, methods=["GET"]),
+            Route("/v1/formats", service.formats, methods=["GET"]),
+            Route("/v1/themes", service.list_themes, methods=["GET"]),
+            Route("/v1/export", service.export, methods=["POST"]),
+            Route("/v1/inspect", service.inspect, methods=["POST"]),
+        ],
+        lifespan=lifespan,
+        exception_handlers={404: _not_found, 405: _not_allowed},
+    )
+    wrapped = _AccessLog(app, service.config.access_log)
+    wrapped.service = service  # type: ignore[attr-defined]
+    return wrapped
