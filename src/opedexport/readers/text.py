@@ -48,6 +48,34 @@ _HEADING_MAX_CHARS = 90
 _HEADING_END = tuple('.!?:;,"”…')
 
 _DECORATION = " *_-–—•·|[]<>=~"
+#: Page chrome: a line is prose when it has at least this many words (CJK characters count half) ...
+_PROSE_MIN_WORDS = 10
+#: ... a short sentence, neither prose nor chrome, at least this many.
+_SHORT_SENTENCE_WORDS = 4
+_PROSE_END = (".", "!", "?", "…", ":", ";", "。", "！", "？")
+_CLOSING_QUOTES = ")\"”’»]'"
+#: More than this share of capitalised words makes a long line a headline or menu, not prose.
+_TITLE_CASE = 0.6
+#: What a line that is not prose scores (each one pushes the article's edges inwards).
+_CHROME_SCORE = -3.0
+#: Long lines without closing punctuation or with too few stop words count this share of their length.
+_UNFINISHED_WEIGHT = 0.3
+_MIN_STOPWORD_DENSITY = 0.1
+#: A run of prose scoring less than this (about two short paragraphs) is no article to cut a page down to.
+_MIN_ARTICLE_SCORE = 30.0
+#: The article starts within this many lines after the title repeated on the page.
+_HEADER_WINDOW = 15
+#: Lines before or after the article are page chrome only when there are at least this many.
+_CHROME_MIN_LINES = 3
+#: A call to action has at most this many words; a disclosure at most this many characters.
+_CTA_MAX_WORDS = 20
+_DISCLOSURE_MAX_CHARS = 600
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_TITLE_SEPARATOR = re.compile(r"\s[|–—-]\s|\s::\s|\s»\s")
+_COPYRIGHT = re.compile(
+    r"(?:copyright|hak cipta)?\s*(?:©|\(c\)|copyright)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*,?\s*(?P<name>[^©]{2,80})",
+    re.IGNORECASE,
+)
 _SCENE_BREAK = re.compile(r"[*\-_•~=·\s]{3,}")
 #: An academic degree or suffix written after a name and a comma: "M.Si.", "Ph.D.", "S.Sos", "MA", "Jr.".
 _DEGREE = re.compile(
@@ -56,6 +84,8 @@ _DEGREE = re.compile(
 #: Lower-case words that may stand inside a personal name.
 _NAME_PARTICLES = frozenset({"bin", "binti", "van", "von", "der", "den", "de", "da", "del", "di", "al", "el", "ibn"})
 _NOT_BYLINE_PART = re.compile(r"(?:editor|penyunting|redaktur|reporter|pewarta|foto|photo)\b", re.IGNORECASE)
+#: A publication's name in a follow-us line: one to five capitalised words ("DepokPos", "The Jakarta Post").
+_PUBLICATION = r"(?P<name>(?:[A-Z0-9][\w.&'’-]*)(?:\s+[A-Z0-9][\w.&'’-]*){0,4})"
 _TIME = (
     r"(?:(?:\s*[,|·•–—-]?\s*|T)(?:(?:pukul|jam|at|@)\s*)?\d{1,2}[:.]\d{2}(?::\d{2})?"
     r"\s*(?:[ap]\.?m\.?)?\s*(?:[A-Za-z]{2,4}|[+-]\d{2}:?\d{2}|Z)?)?"
@@ -99,6 +129,11 @@ class _LanguageRules:
     dates: tuple[re.Pattern[str], ...]
     months: Mapping[str, int]
     day_first: bool
+    stopwords: frozenset[str]
+    disclosures: tuple[re.Pattern[str], ...]
+    call_to_action: re.Pattern[str]
+    platform_row: re.Pattern[str]
+    follow_name: tuple[re.Pattern[str], ...]
 
 
 def _compile(lang: str, data: Mapping[str, Any]) -> _LanguageRules:
@@ -120,6 +155,10 @@ def _compile(lang: str, data: Mapping[str, Any]) -> _LanguageRules:
         r"(?P<a>\d{1,2})[/.-](?P<b>\d{1,2})[/.-](?P<y>\d{4})",
     )
     joiners = _words_regex([*data.get("author_joiners", []), "&"])
+    cta = _words_regex(data.get("cta_verbs", [])) or "(?!)"
+    platform = _words_regex(data.get("platforms", [])) or "(?!)"
+    click = _words_regex(data.get("click_here", [])) or "(?!)"
+    preposition = _words_regex(data.get("platform_prepositions", [])) or "(?!)"
     return _LanguageRules(
         lang=lang,
         boilerplate=tuple(
@@ -136,6 +175,18 @@ def _compile(lang: str, data: Mapping[str, Any]) -> _LanguageRules:
         dates=tuple(re.compile(rf"{prefix}(?:{core}){_TIME}\.?", re.IGNORECASE) for core in cores),
         months=months,
         day_first=data.get("numeric_date_order", "dmy") == "dmy",
+        stopwords=frozenset(w.casefold() for w in data.get("stopwords", ())),
+        disclosures=patterns(data.get("disclosures", [])),
+        call_to_action=re.compile(
+            rf"(?:{cta})\b.{{0,120}}?\b(?:(?:{preposition})\s+(?:\S+\s+)?(?:{platform})\b(?:[\s,.:;!–—-]*(?:{click})\b.{{0,60}}"
+            rf"|[^,.!?;]{{0,40}}[.!]?)|(?:{click})\b.{{0,60}})|(?:{click})\b.{{0,80}}",
+            re.IGNORECASE,
+        ),
+        platform_row=re.compile(rf"(?:(?:{platform})[\s,|·•/]*){{2,}}", re.IGNORECASE),
+        follow_name=tuple(
+            re.compile(p.replace("{name}", _PUBLICATION).replace("{platform}", platform), re.IGNORECASE)
+            for p in data.get("follow_publication", [])
+        ),
     )
 
 
@@ -268,6 +319,126 @@ def _is_writer_note(line: str, rules: Sequence[_LanguageRules]) -> bool:
     return any(p.fullmatch(bare) for r in rules for p in r.writer_notes)
 
 
+def _lexicon_rule(line: str, rules: Sequence[_LanguageRules]) -> str | None:
+    """The rule a short promotional line breaks, found from the language's lexicons, or ``None``.
+
+    ``call-to-action``: a line that opens with a call to action (follow, subscribe, share …) and
+    names a platform or ends in a click-here tail; ``share``: a bare row of platform names.
+    """
+    bare = line.strip(_DECORATION)
+    if not bare or len(bare.split()) > _CTA_MAX_WORDS:
+        return None
+    for lang in rules:
+        if lang.platform_row.fullmatch(bare):
+            return "share"
+        if lang.call_to_action.fullmatch(bare):
+            return "call-to-action"
+    return None
+
+
+def _disclosure(line: str, rules: Sequence[_LanguageRules]) -> bool:
+    """Whether a line is the author's disclosure ("The views expressed are the author's own.")."""
+    bare = _undecorate(line)
+    return len(bare) <= _DISCLOSURE_MAX_CHARS and any(p.fullmatch(bare) for r in rules for p in r.disclosures)
+
+
+def _publication(line: str, rules: Sequence[_LanguageRules]) -> str:
+    """The publication a follow-us or copyright line names ("Ikuti DepokPos di Google News"), or ``""``."""
+    bare = _undecorate(line)
+    for lang in rules:
+        for pattern in lang.follow_name:
+            if (m := pattern.fullmatch(bare)) and _proper_name(m["name"]):
+                return m["name"].strip(" .,")
+    if m := _COPYRIGHT.fullmatch(bare):
+        name = re.split(r"\.\s|[|,]|\s[-–—]\s", m["name"].strip())[0].strip(" .")
+        if _proper_name(name) and not re.search(r"rights|reserved|hak cipta", name, re.IGNORECASE):
+            return name
+    return ""
+
+
+def _proper_name(name: str) -> bool:
+    words = name.split()
+    return 0 < len(words) <= 6 and all(w[0].isupper() or w[0].isdigit() for w in words)
+
+
+def _site_names(title: str) -> tuple[str, list[str]]:
+    """A page title split into the headline and the parts after a separator ("… - WSJ", "… | DepokPos")."""
+    parts = [p.strip() for p in _TITLE_SEPARATOR.split(title) if p.strip()]
+    if len(parts) < 2:
+        return title, []
+    head = max(parts, key=len)
+    return head, [p for p in parts if p is not head and len(p.split()) <= 5]
+
+
+def _line_score(line: str, stopwords: frozenset[str]) -> float:
+    """How much a line looks like article prose: about its length in words when it does, negative when not.
+
+    Language-neutral features (length, closing punctuation, the share of capitalised words) decide;
+    the stop words of the article's language, when known, mark long lines that are not prose.
+    """
+    words = line.split()
+    size = len(words) + len(_CJK.findall(line)) / 2
+    sentence = line.rstrip(_CLOSING_QUOTES).endswith(_PROSE_END)
+    cased = [w for w in words if w[:1].isalpha() and w[:1].upper() != w[:1].lower()]
+    caps = sum(w[0].isupper() for w in cased) / len(cased) if len(cased) >= 4 else 0.0
+    if size >= _PROSE_MIN_WORDS:
+        if caps > _TITLE_CASE:  # a headline, a teaser or a menu written in title case
+            return _CHROME_SCORE
+        value = size if sentence else size * _UNFINISHED_WEIGHT
+        if stopwords and len(words) >= _PROSE_MIN_WORDS:
+            density = sum(w.casefold().strip(".,;:!?\"'“”‘’()") in stopwords for w in words) / len(words)
+            if density < _MIN_STOPWORD_DENSITY:
+                value *= _UNFINISHED_WEIGHT
+        return value
+    if size >= _SHORT_SENTENCE_WORDS and sentence and caps <= 0.5:
+        return 0.0
+    return _CHROME_SCORE
+
+
+def _anchored_span(scored: Sequence[tuple[int, float]], start: int) -> tuple[int, int] | None:
+    """The run that starts at the first prose line soon after ``start`` and ends where its total peaks.
+
+    :returns: ``None`` when no prose follows within :data:`_HEADER_WINDOW` lines or the run is too weak.
+    """
+    window = scored[start : start + _HEADER_WINDOW]
+    first = next((start + k for k, (_, score) in enumerate(window) if score > 0), None)
+    if first is None:
+        return None
+    best, last, total = 0.0, first, 0.0
+    for k in range(first, len(scored)):
+        total += scored[k][1]
+        if total > best:
+            best, last = total, k
+    if best < _MIN_ARTICLE_SCORE:
+        return None
+    while last + 1 < len(scored) and scored[last + 1][1] >= 0:
+        last += 1
+    return first, last
+
+
+def _article_span(scored: Sequence[tuple[int, float]]) -> tuple[int, int]:
+    """The positions (first, last) in ``scored`` of the run of lines with the highest total score.
+
+    The run is then widened over neighbouring lines that score zero or more (short sentences).
+    """
+    best, best_span = 0.0, (0, -1)
+    total, start = 0.0, 0
+    for k, (_, score) in enumerate(scored):
+        if total <= 0:
+            total, start = 0.0, k
+        total += score
+        if total > best:
+            best, best_span = total, (start, k)
+    first, last = best_span
+    if best < _MIN_ARTICLE_SCORE:  # too little prose to tell the article from the page: keep everything
+        return 0, len(scored) - 1
+    while first > 0 and scored[first - 1][1] >= 0:
+        first -= 1
+    while last + 1 < len(scored) and scored[last + 1][1] >= 0:
+        last += 1
+    return first, last
+
+
 # --------------------------------------------------------------------------- the reader
 
 
@@ -278,9 +449,10 @@ class _Lines:
     text: list[str]
     removed: dict[int, Removal]
 
-    def live(self, start: int = 0) -> list[int]:
-        """Indexes of the non-blank lines from ``start`` on that are still in."""
-        return [i for i in range(start, len(self.text)) if self.text[i] and i not in self.removed]
+    def live(self, start: int = 0, stop: int | None = None) -> list[int]:
+        """Indexes of the non-blank lines from ``start`` (up to ``stop``) that are still in."""
+        end = len(self.text) if stop is None else stop
+        return [i for i in range(start, end) if self.text[i] and i not in self.removed]
 
     def remove(self, i: int, rule: str) -> None:
         self.removed[i] = Removal(i + 1, self.text[i], rule)
@@ -321,17 +493,34 @@ class TextReader(Reader):
 
         title = lines.text[live[0]]
         lines.remove(live[0], "metadata:title")
-        for i in lines.live(live[0] + 1)[: _HEADER_LINES + 1]:  # the title again, as the page shows it twice
-            if same_title(lines.text[i], title):
+        headline, sites = _site_names(title)
+        repeats = [i for i in lines.live(live[0] + 1) if any(same_title(lines.text[i], t) for t in (title, headline))]
+        disclosures: list[str] = []
+        for i in lines.live(live[0] + 1):
+            if _disclosure(lines.text[i], rules):
+                lines.remove(i, "metadata:disclosure")
+                disclosures.append(_undecorate(lines.text[i]))
+            elif rule := _lexicon_rule(lines.text[i], rules):
+                lines.remove(i, f"boilerplate:{rule}")
+        first, last = self._article(lines, live[0] + 1, rules, repeats)
+        header_start = max((i for i in repeats if i < first), default=live[0])
+        near = lines.live(live[0] + 1)[: _HEADER_LINES + 1]  # the title again, as the page shows it twice
+        for i in repeats:
+            if i == header_start or i in near:
                 lines.remove(i, DUPLICATE_TITLE)
-                break
-        authors, date, end = self._header(lines, live[0] + 1, rules)
-        disclosure, date = self._trailer(lines, end, rules, authors, date)
-        if disclosure and len(authors) == 1:
-            authors[0] = replace(authors[0], bio=disclosure)
-            disclosure = ""
-        elif disclosure:
+        authors, date, end = self._header(lines, header_start + 1, rules)
+        note, date = self._trailer(lines, end, rules, authors, date)
+        publication = self._remove_chrome(lines, live[0] + 1, first, last, rules)
+        more, date = self._trailer(lines, end, rules, authors, date)
+        note = " ".join(n for n in (more, note) if n)
+        if note and len(authors) == 1:
+            authors[0] = replace(authors[0], bio=note)
+        elif note:
+            disclosures.insert(0, note)
             notes.append("the note about the writer names no single author: it became the disclosure")
+        disclosure = " ".join(disclosures)
+        if not publication:
+            publication = next((s for s in sites if self._named_elsewhere(lines, s)), "")
         body = _blocks(lines)
         if not body:
             raise InputError("no body text after the title", path=where, line=live[0] + 1)
@@ -342,9 +531,67 @@ class TextReader(Reader):
             date=date,
             lang=lang,
             disclosure=disclosure,
+            publication=publication,
             source_path=source.path,
         )
         return ReadResult(article, tuple(sorted(lines.removed.values(), key=lambda r: r.line)), tuple(notes))
+
+    @staticmethod
+    def _article(lines: _Lines, start: int, rules: Sequence[_LanguageRules], repeats: Sequence[int]) -> tuple[int, int]:
+        """The first and last line of the article's prose among the lines from ``start`` on.
+
+        Every non-blank line from ``start`` on is scored by :func:`_line_score` (a line already
+        removed as boilerplate counts as chrome); the article is the run with the highest total.
+        The title repeated on the page marks where the article starts: the prose after it gets a bonus.
+        """
+        stopwords = rules[0].stopwords if rules else frozenset()
+        scored: list[tuple[int, float]] = []
+        for i in range(start, len(lines.text)):
+            if not lines.text[i]:
+                continue
+            if i in lines.removed:
+                if lines.removed[i].rule.startswith("boilerplate:"):
+                    scored.append((i, _CHROME_SCORE))
+                continue
+            scored.append((i, _line_score(lines.text[i], stopwords)))
+        if not scored:
+            return start, start - 1
+        first, last = _article_span(scored)
+        for k, (i, _) in enumerate(scored):  # the title repeated: the page's own headline over the article
+            if i in repeats and (anchored := _anchored_span(scored, k + 1)):
+                first, last = anchored
+                break
+        return scored[first][0], scored[last][0]
+
+    @staticmethod
+    def _remove_chrome(lines: _Lines, start: int, first: int, last: int, rules: Sequence[_LanguageRules]) -> str:
+        """Remove the page around the article (menus, teasers, footers); return the publication it names.
+
+        A side is removed only when it holds at least :data:`_CHROME_MIN_LINES` lines, so a clean copy
+        keeps its short closing lines. Notes about the writer after the article stay for the trailer.
+        """
+        before = lines.live(start, first)
+        after = lines.live(last + 1)
+        publication = next(
+            (name for i in sorted(lines.removed) if i >= start and (name := _publication(lines.text[i], rules))), ""
+        )
+        if len(before) >= _CHROME_MIN_LINES:
+            for i in before:
+                if not publication:
+                    publication = _publication(lines.text[i], rules)
+                lines.remove(i, "page:before-article")
+        if len(after) >= _CHROME_MIN_LINES:
+            for i in after:
+                if not _is_writer_note(lines.text[i], rules):
+                    publication = publication or _publication(lines.text[i], rules)
+                    lines.remove(i, "page:after-article")
+        return publication
+
+    @staticmethod
+    def _named_elsewhere(lines: _Lines, name: str) -> bool:
+        """Whether ``name`` (a part of the page title) occurs in a removed line other than the title."""
+        folded = name.casefold()
+        return any(r.rule != "metadata:title" and folded in r.text.casefold() for r in lines.removed.values())
 
     @staticmethod
     def _header(lines: _Lines, start: int, rules: Sequence[_LanguageRules]) -> tuple[list[Author], dt.date | None, int]:
