@@ -49,7 +49,7 @@ _HEADING_END = tuple('.!?:;,"”…')
 
 _DECORATION = " *_-–—•·|[]<>=~"
 #: Page chrome: a line is prose when it has at least this many words (CJK characters count half) ...
-_PROSE_MIN_WORDS = 10
+_PROSE_MIN_WORDS = 8
 #: ... a short sentence, neither prose nor chrome, at least this many.
 _SHORT_SENTENCE_WORDS = 4
 _PROSE_END = (".", "!", "?", "…", ":", ";", "。", "！", "？")
@@ -57,12 +57,14 @@ _CLOSING_QUOTES = ")\"”’»]'"
 #: More than this share of capitalised words makes a long line a headline or menu, not prose.
 _TITLE_CASE = 0.6
 #: What a line that is not prose scores (each one pushes the article's edges inwards).
-_CHROME_SCORE = -3.0
+_CHROME_SCORE = -2.0
 #: Long lines without closing punctuation or with too few stop words count this share of their length.
 _UNFINISHED_WEIGHT = 0.3
 _MIN_STOPWORD_DENSITY = 0.1
 #: A run of prose scoring less than this (about two short paragraphs) is no article to cut a page down to.
 _MIN_ARTICLE_SCORE = 30.0
+#: Under the title repeated on the page, one paragraph of prose is enough.
+_MIN_ANCHORED_SCORE = 10.0
 #: The article starts within this many lines after the title repeated on the page.
 _HEADER_WINDOW = 15
 #: Lines before or after the article are page chrome only when there are at least this many.
@@ -71,6 +73,7 @@ _CHROME_MIN_LINES = 3
 _CTA_MAX_WORDS = 20
 _DISCLOSURE_MAX_CHARS = 600
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _TITLE_SEPARATOR = re.compile(r"\s[|–—-]\s|\s::\s|\s»\s")
 _COPYRIGHT = re.compile(
     r"(?:copyright|hak cipta)?\s*(?:©|\(c\)|copyright)\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*,?\s*(?P<name>[^©]{2,80})",
@@ -134,6 +137,8 @@ class _LanguageRules:
     call_to_action: re.Pattern[str]
     platform_row: re.Pattern[str]
     follow_name: tuple[re.Pattern[str], ...]
+    comment_markers: tuple[re.Pattern[str], ...]
+    comment_authors: tuple[re.Pattern[str], ...]
 
 
 def _compile(lang: str, data: Mapping[str, Any]) -> _LanguageRules:
@@ -183,6 +188,8 @@ def _compile(lang: str, data: Mapping[str, Any]) -> _LanguageRules:
             re.IGNORECASE,
         ),
         platform_row=re.compile(rf"(?:(?:{platform})[\s,|·•/]*){{2,}}", re.IGNORECASE),
+        comment_markers=patterns(data.get("comment_markers", [])),
+        comment_authors=patterns(data.get("comment_authors", [])),
         follow_name=tuple(
             re.compile(p.replace("{name}", _PUBLICATION).replace("{platform}", platform), re.IGNORECASE)
             for p in data.get("follow_publication", [])
@@ -342,6 +349,21 @@ def _disclosure(line: str, rules: Sequence[_LanguageRules]) -> bool:
     return len(bare) <= _DISCLOSURE_MAX_CHARS and any(p.fullmatch(bare) for r in rules for p in r.disclosures)
 
 
+def _comment_marker(line: str, following: str, rules: Sequence[_LanguageRules]) -> bool:
+    """Whether a line opens the readers' comments ("12 Comments", "Leave a Reply", "Tulis komentar").
+
+    A commenter's signature ("jdoe says:") opens them too when it is dated or the line after it is a date.
+    """
+    bare = line.strip(_DECORATION + "()")
+    if not 0 < len(bare.split()) <= _HEADING_MAX_WORDS:
+        return False
+    if any(p.fullmatch(bare) for r in rules for p in r.comment_markers):
+        return True
+    return any(p.fullmatch(bare) for r in rules for p in r.comment_authors) and bool(
+        _YEAR.search(bare) or _parse_date(following, rules)
+    )
+
+
 def _publication(line: str, rules: Sequence[_LanguageRules]) -> str:
     """The publication a follow-us or copyright line names ("Ikuti DepokPos di Google News"), or ``""``."""
     bare = _undecorate(line)
@@ -384,6 +406,8 @@ def _line_score(line: str, stopwords: frozenset[str]) -> float:
     if size >= _PROSE_MIN_WORDS:
         if caps > _TITLE_CASE:  # a headline, a teaser or a menu written in title case
             return _CHROME_SCORE
+        if not sentence and size < 2 * _PROSE_MIN_WORDS:  # a headline or link text: no closing punctuation
+            return _CHROME_SCORE / 2
         value = size if sentence else size * _UNFINISHED_WEIGHT
         if stopwords and len(words) >= _PROSE_MIN_WORDS:
             density = sum(w.casefold().strip(".,;:!?\"'“”‘’()") in stopwords for w in words) / len(words)
@@ -409,7 +433,7 @@ def _anchored_span(scored: Sequence[tuple[int, float]], start: int) -> tuple[int
         total += scored[k][1]
         if total > best:
             best, last = total, k
-    if best < _MIN_ARTICLE_SCORE:
+    if best < _MIN_ANCHORED_SCORE:
         return None
     while last + 1 < len(scored) and scored[last + 1][1] >= 0:
         last += 1
@@ -561,6 +585,16 @@ class TextReader(Reader):
             if i in repeats and (anchored := _anchored_span(scored, k + 1)):
                 first, last = anchored
                 break
+        total = 0.0
+        for k in range(first, last + 1):  # the readers' comments start after the article
+            i = scored[k][0]
+            following = lines.text[scored[k + 1][0]] if k + 1 < len(scored) else ""
+            if total >= _MIN_ARTICLE_SCORE and _comment_marker(lines.text[i], following, rules):
+                last = k - 1
+                while last > first and scored[last][1] < 0:
+                    last -= 1
+                break
+            total += scored[k][1]
         return scored[first][0], scored[last][0]
 
     @staticmethod
