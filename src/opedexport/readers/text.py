@@ -73,6 +73,10 @@ _CHROME_MIN_LINES = 3
 _CTA_MAX_WORDS = 20
 _DISCLOSURE_MAX_CHARS = 600
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+#: Boilerplate lines that head a list of links to other stories.
+_LIST_HEADINGS = frozenset({"boilerplate:related", "boilerplate:read-also"})
+#: A copyright line that closes an article or a page (not a photo credit such as "© Jane Doe").
+_RIGHTS = re.compile(r"rights reserved|hak cipta|^\W*(?:copyright\s*)?(?:©|\(c\)|copyright)\s*\d{4}\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _TITLE_SEPARATOR = re.compile(r"\s[|–—-]\s|\s::\s|\s»\s")
 _COPYRIGHT = re.compile(
@@ -526,13 +530,14 @@ class TextReader(Reader):
                 disclosures.append(_undecorate(lines.text[i]))
             elif rule := _lexicon_rule(lines.text[i], rules):
                 lines.remove(i, f"boilerplate:{rule}")
-        first, last = self._article(lines, live[0] + 1, rules, repeats)
+        first, last = self._article(lines, live[0] + 1, rules, lang, repeats)
         header_start = max((i for i in repeats if i < first), default=live[0])
         near = lines.live(live[0] + 1)[: _HEADER_LINES + 1]  # the title again, as the page shows it twice
         for i in repeats:
             if i == header_start or i in near:
                 lines.remove(i, DUPLICATE_TITLE)
         authors, date, end = self._header(lines, header_start + 1, rules)
+        self._remove_link_lists(lines, first, last, rules, lang)
         note, date = self._trailer(lines, end, rules, authors, date)
         publication = self._remove_chrome(lines, live[0] + 1, first, last, rules)
         more, date = self._trailer(lines, end, rules, authors, date)
@@ -561,14 +566,17 @@ class TextReader(Reader):
         return ReadResult(article, tuple(sorted(lines.removed.values(), key=lambda r: r.line)), tuple(notes))
 
     @staticmethod
-    def _article(lines: _Lines, start: int, rules: Sequence[_LanguageRules], repeats: Sequence[int]) -> tuple[int, int]:
+    def _article(
+        lines: _Lines, start: int, rules: Sequence[_LanguageRules], lang: str, repeats: Sequence[int]
+    ) -> tuple[int, int]:
         """The first and last line of the article's prose among the lines from ``start`` on.
 
         Every non-blank line from ``start`` on is scored by :func:`_line_score` (a line already
         removed as boilerplate counts as chrome); the article is the run with the highest total.
         The title repeated on the page marks where the article starts: the prose after it gets a bonus.
         """
-        stopwords = rules[0].stopwords if rules else frozenset()
+        # Stop words only of a language known to be the text's: with none, the neutral features decide.
+        stopwords = rules[0].stopwords if rules and rules[0].lang == lang.split("-")[0].lower() else frozenset()
         scored: list[tuple[int, float]] = []
         for i in range(start, len(lines.text)):
             if not lines.text[i]:
@@ -586,10 +594,15 @@ class TextReader(Reader):
                 first, last = anchored
                 break
         total = 0.0
-        for k in range(first, last + 1):  # the readers' comments start after the article
+        for k in range(first, last + 1):  # the readers' comments, or a copyright line, follow the article
             i = scored[k][0]
             following = lines.text[scored[k + 1][0]] if k + 1 < len(scored) else ""
-            if total >= _MIN_ARTICLE_SCORE and _comment_marker(lines.text[i], following, rules):
+            ends = (
+                i in lines.removed
+                and lines.removed[i].rule == "boilerplate:copyright"
+                and bool(_RIGHTS.search(lines.text[i]))
+            )
+            if total >= _MIN_ARTICLE_SCORE and (ends or _comment_marker(lines.text[i], following, rules)):
                 last = k - 1
                 while last > first and scored[last][1] < 0:
                     last -= 1
@@ -620,6 +633,25 @@ class TextReader(Reader):
                     publication = publication or _publication(lines.text[i], rules)
                     lines.remove(i, "page:after-article")
         return publication
+
+    @staticmethod
+    def _remove_link_lists(lines: _Lines, first: int, last: int, rules: Sequence[_LanguageRules], lang: str) -> None:
+        """Remove the lines of link lists inside the article: the headlines under "Related", "Read more" …
+
+        After a line removed as a list heading (boilerplate ``related``, ``read-also``), every line
+        up to the next prose line is a headline of the list when it scores as chrome.
+        """
+        stopwords = rules[0].stopwords if rules and rules[0].lang == lang.split("-")[0].lower() else frozenset()
+        in_list = False
+        for i in range(first, last + 1):
+            if not lines.text[i]:
+                continue
+            if i in lines.removed:
+                in_list = lines.removed[i].rule in _LIST_HEADINGS
+            elif in_list and _line_score(lines.text[i], stopwords) < 0:
+                lines.remove(i, "page:link-list")
+            else:
+                in_list = False
 
     @staticmethod
     def _named_elsewhere(lines: _Lines, name: str) -> bool:
