@@ -75,6 +75,7 @@ _DISCLOSURE_MAX_CHARS = 600
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 #: Boilerplate lines that head a list of links to other stories.
 _LIST_HEADINGS = frozenset({"boilerplate:related", "boilerplate:read-also"})
+_LIST_MIN_LINES = 2
 #: A copyright line that closes an article or a page (not a photo credit such as "© Jane Doe").
 _RIGHTS = re.compile(r"rights reserved|hak cipta|^\W*(?:copyright\s*)?(?:©|\(c\)|copyright)\s*\d{4}\b", re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
@@ -638,20 +639,26 @@ class TextReader(Reader):
     def _remove_link_lists(lines: _Lines, first: int, last: int, rules: Sequence[_LanguageRules], lang: str) -> None:
         """Remove the lines of link lists inside the article: the headlines under "Related", "Read more" …
 
-        After a line removed as a list heading (boilerplate ``related``, ``read-also``), every line
-        up to the next prose line is a headline of the list when it scores as chrome.
+        After a line removed as a list heading (boilerplate ``related``, ``read-also``), a run of at
+        least two lines that score as chrome is the list; its last line stays when prose follows it,
+        as it may be the heading of the next section.
         """
         stopwords = rules[0].stopwords if rules and rules[0].lang == lang.split("-")[0].lower() else frozenset()
+        run: list[int] = []
         in_list = False
-        for i in range(first, last + 1):
-            if not lines.text[i]:
+        for i in [*range(first, last + 1), len(lines.text)]:
+            if i < len(lines.text) and not lines.text[i]:
                 continue
-            if i in lines.removed:
-                in_list = lines.removed[i].rule in _LIST_HEADINGS
-            elif in_list and _line_score(lines.text[i], stopwords) < 0:
-                lines.remove(i, "page:link-list")
-            else:
-                in_list = False
+            chrome = i < len(lines.text) and i not in lines.removed and _line_score(lines.text[i], stopwords) < 0
+            if in_list and chrome:
+                run.append(i)
+                continue
+            if len(run) >= _LIST_MIN_LINES:
+                prose_next = i < len(lines.text) and i not in lines.removed and i <= last
+                for k in run[:-1] if prose_next else run:
+                    lines.remove(k, "page:link-list")
+            run = []
+            in_list = i < len(lines.text) and i in lines.removed and lines.removed[i].rule in _LIST_HEADINGS
 
     @staticmethod
     def _named_elsewhere(lines: _Lines, name: str) -> bool:
