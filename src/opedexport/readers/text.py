@@ -369,17 +369,22 @@ def _comment_marker(line: str, following: str, rules: Sequence[_LanguageRules]) 
     )
 
 
-def _publication(line: str, rules: Sequence[_LanguageRules]) -> str:
-    """The publication a follow-us or copyright line names ("Ikuti DepokPos di Google News"), or ``""``."""
-    bare = _undecorate(line)
-    for lang in rules:
-        for pattern in lang.follow_name:
-            if (m := pattern.fullmatch(bare)) and _proper_name(m["name"]):
-                return m["name"].strip(" .,")
-    if m := _COPYRIGHT.fullmatch(bare):
-        name = re.split(r"\.\s|[|,]|\s[-–—]\s", m["name"].strip())[0].strip(" .")
-        if _proper_name(name) and not re.search(r"rights|reserved|hak cipta", name, re.IGNORECASE):
-            return name
+def _publication(texts: Sequence[str], rules: Sequence[_LanguageRules]) -> str:
+    """The publication a follow-us line among ``texts`` names, or else a copyright line, or ``""``.
+
+    ``Ikuti DepokPos di Google News`` and ``© 2024 DepokPos. All rights reserved.`` both name ``DepokPos``.
+    """
+    for text in texts:
+        bare = _undecorate(text)
+        for lang in rules:
+            for pattern in lang.follow_name:
+                if (m := pattern.fullmatch(bare)) and _proper_name(m["name"]):
+                    return m["name"].strip(" .,")
+    for text in texts:
+        if m := _COPYRIGHT.fullmatch(_undecorate(text)):
+            name = re.split(r"\.\s|[|,]|\s[-–—]\s", m["name"].strip())[0].strip(" .")
+            if _proper_name(name) and not re.search(r"rights|reserved|hak cipta", name, re.IGNORECASE):
+                return name
     return ""
 
 
@@ -549,8 +554,14 @@ class TextReader(Reader):
             disclosures.insert(0, note)
             notes.append("the note about the writer names no single author: it became the disclosure")
         disclosure = " ".join(disclosures)
-        if not publication:
-            publication = next((s for s in sites if self._named_elsewhere(lines, s)), "")
+        # The page title's site name ("… - The Daily Ledger") when the page names the site again,
+        # or shows the headline without it; else what a follow-us or copyright line names.
+        if site := next((s for s in reversed(sites) if self._named_elsewhere(lines, s)), ""):
+            publication = site
+        elif sites and any(not same_title(lines.text[i], title) for i in repeats):
+            publication = sites[-1]
+        if sites and any(not same_title(lines.text[i], title) for i in repeats):
+            title = headline
         body = _blocks(lines)
         if not body:
             raise InputError("no body text after the title", path=where, line=live[0] + 1)
@@ -620,20 +631,14 @@ class TextReader(Reader):
         """
         before = lines.live(start, first)
         after = lines.live(last + 1)
-        publication = next(
-            (name for i in sorted(lines.removed) if i >= start and (name := _publication(lines.text[i], rules))), ""
-        )
         if len(before) >= _CHROME_MIN_LINES:
             for i in before:
-                if not publication:
-                    publication = _publication(lines.text[i], rules)
                 lines.remove(i, "page:before-article")
         if len(after) >= _CHROME_MIN_LINES:
             for i in after:
                 if not _is_writer_note(lines.text[i], rules):
-                    publication = publication or _publication(lines.text[i], rules)
                     lines.remove(i, "page:after-article")
-        return publication
+        return _publication([r.text for i, r in sorted(lines.removed.items()) if i >= start], rules)
 
     @staticmethod
     def _remove_link_lists(lines: _Lines, first: int, last: int, rules: Sequence[_LanguageRules], lang: str) -> None:
