@@ -48,6 +48,8 @@ _HEADING_MAX_CHARS = 90
 _HEADING_END = tuple('.!?:;,"”…')
 
 _DECORATION = " *_-–—•·|[]<>=~"
+#: Below this confidence the detected language is a guess: the text is another language's.
+_MIN_LANGUAGE_CONFIDENCE = 0.5
 #: Page chrome: a line is prose when it has at least this many words (CJK characters count half) ...
 _PROSE_MIN_WORDS = 8
 #: ... a short sentence, neither prose nor chrome, at least this many.
@@ -144,6 +146,7 @@ class _LanguageRules:
     follow_name: tuple[re.Pattern[str], ...]
     comment_markers: tuple[re.Pattern[str], ...]
     comment_authors: tuple[re.Pattern[str], ...]
+    writer_verbs: re.Pattern[str]
 
 
 def _compile(lang: str, data: Mapping[str, Any]) -> _LanguageRules:
@@ -195,6 +198,7 @@ def _compile(lang: str, data: Mapping[str, Any]) -> _LanguageRules:
         platform_row=re.compile(rf"(?:(?:{platform})[\s,|·•/]*){{2,}}", re.IGNORECASE),
         comment_markers=patterns(data.get("comment_markers", [])),
         comment_authors=patterns(data.get("comment_authors", [])),
+        writer_verbs=re.compile(rf"(?:{_words_regex(data.get('writer_verbs', [])) or '(?!)'})\b", re.IGNORECASE),
         follow_name=tuple(
             re.compile(p.replace("{name}", _PUBLICATION).replace("{platform}", platform), re.IGNORECASE)
             for p in data.get("follow_publication", [])
@@ -323,6 +327,16 @@ def _is_affiliation(line: str, rules: Sequence[_LanguageRules]) -> bool:
         0 < len(bare.split()) <= 15
         and not bare.endswith(("?", "!", ":"))
         and any(r.affiliation_hints.search(bare) for r in rules)
+    )
+
+
+def _names_writer(line: str, authors: Sequence[Author], rules: Sequence[_LanguageRules]) -> bool:
+    """Whether a trailer line describes a byline's author by name ("Jane Doe is a professor of law at …")."""
+    bare = _undecorate(line)
+    if len(bare.split()) > _HEADER_MAX_WORDS * 2 or not bare.endswith(_SENTENCE_END):
+        return False
+    return any(
+        bare.startswith(a.name + " ") and r.writer_verbs.match(bare, len(a.name) + 1) for a in authors for r in rules
     )
 
 
@@ -521,6 +535,9 @@ class TextReader(Reader):
             lang, confidence = detect_language("\n".join(lines.text[i] for i in live))
             if lang == "und":
                 notes.append("language undetermined: no known language's stop words prevail")
+            elif confidence < _MIN_LANGUAGE_CONFIDENCE:  # a language without rules shares a few stop words
+                notes.append(f"language undetermined: too few stop words of {lang} (confidence {confidence:.2f})")
+                lang = "und"
             else:
                 notes.append(f"language {lang}: detected from stop words (confidence {confidence:.2f})")
         rules = _ordered_rules(lang)
@@ -713,7 +730,7 @@ class TextReader(Reader):
             line = lines.text[i]
             if rule := _boilerplate(line, rules, trailer=True):
                 lines.remove(i, f"boilerplate:{rule}")
-            elif _is_writer_note(line, rules):
+            elif _is_writer_note(line, rules) or _names_writer(line, authors, rules):
                 lines.remove(i, "metadata:writer-note")
                 notes.insert(0, _undecorate(line))
             elif date is None and (date := _parse_date(line, rules)):
