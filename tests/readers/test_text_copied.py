@@ -178,6 +178,16 @@ def test_clean_copy_keeps_its_short_closing_lines() -> None:
     assert not [r for r in result.removed if r.rule.startswith("page:")]
 
 
+def test_clean_copy_keeps_a_closing_list() -> None:
+    """Short lines after the prose are a page's footer only when the page had chrome above or boilerplate below."""
+    paragraph = "Paragraf ini cukup panjang untuk menjadi bagian dari artikel opini yang sedang kita baca bersama."
+    items = ["Referensi:", "Badan Pusat Statistik (2023)", "Bank Dunia (2022)", "Kementerian Keuangan (2024)"]
+    result = read_text("Judul Opini\n\n" + f"{paragraph}\n\n" * 4 + "\n\n".join(items) + "\n")
+    kept = [t for _, t in outline(result.article.body)]
+    assert kept[-4:] == items
+    assert not [r for r in result.removed if r.rule.startswith("page:")]
+
+
 def test_a_quote_introduced_by_says_does_not_end_the_article() -> None:
     paragraph = "The council spent three years on the plan and heard from hundreds of residents in the process."
     text = (

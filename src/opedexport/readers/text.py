@@ -648,10 +648,14 @@ class TextReader(Reader):
         """
         before = lines.live(start, first)
         after = lines.live(last + 1)
-        if len(before) >= _CHROME_MIN_LINES:
+        page = len(before) >= _CHROME_MIN_LINES
+        if page:
             for i in before:
                 lines.remove(i, "page:before-article")
-        if len(after) >= _CHROME_MIN_LINES:
+        # After the article, only a page's chrome goes: a copy whose top was clean keeps a closing
+        # list (references, notes) unless boilerplate shows the page's footer around it.
+        footer = any(lines.removed[i].rule.startswith("boilerplate:") for i in lines.removed if i > last)
+        if len(after) >= _CHROME_MIN_LINES and (page or footer):
             for i in after:
                 if not _is_writer_note(lines.text[i], rules):
                     lines.remove(i, "page:after-article")
