@@ -273,3 +273,32 @@ def test_a_title_separator_alone_names_no_publication() -> None:
     result = read_text("Jokowi - Prabowo\n\nParagraf pertama yang cukup panjang.\n\nParagraf kedua.\n")
     assert result.article.title == "Jokowi - Prabowo"
     assert result.article.publication == ""
+
+
+# --------------------------------------------------------------------------- text the page repeats
+
+
+PROSE = [
+    "The council spent three years on the plan and heard from hundreds of residents along the way.",
+    "Most of them wanted the same thing, which was a river they could walk beside on a summer evening.",
+    "Engineers warned that the old channel could not cope with the storms the city now sees every year.",
+    "The work starts in spring and should be finished before the end of next year, the council said.",
+]
+
+
+def test_a_hidden_copy_of_the_article_and_a_cut_teaser_are_removed() -> None:
+    joined = " ".join(PROSE)
+    teaser = PROSE[0][:60] + "..."
+    text = "A River Returns\n\n" + "\n\n".join([*PROSE, teaser, joined]) + "\n"
+    result = read_text(text)
+    assert [t for _, t in outline(result.article.body)] == PROSE
+    assert rules(result)[11] == "page:repeated-text"
+    assert rules(result)[13] == "page:repeated-text"
+
+
+def test_a_line_repeated_on_purpose_stays() -> None:
+    """Recipes and lists repeat a line whole (the same meal on two days): that is content."""
+    meal = "Asparagus and eggs with half a cup of sweet potato and one teaspoon of olive oil on the side."
+    text = "Meal Plan\n\n" + "\n\n".join([PROSE[0], "Day One", meal, PROSE[1], "Day Two", meal, PROSE[2]]) + "\n"
+    kept = [t for _, t in outline(read_text(text).article.body)]
+    assert kept.count(meal) == 2

@@ -67,6 +67,13 @@ _MIN_STOPWORD_DENSITY = 0.1
 _MIN_ARTICLE_SCORE = 30.0
 #: Under the title repeated on the page, one paragraph of prose is enough.
 _MIN_ANCHORED_SCORE = 10.0
+#: A prose line is a repeat when this share of its runs of four words is in the body already.
+_REPEATED_SHARE = 0.8
+#: ... and it joins at least this many earlier lines.
+_REPEATED_SOURCES = 3
+_WORD = re.compile(r"\w+")
+#: What a chrome line weighs in the run under the title repeated on the page.
+_ANCHORED_CHROME_WEIGHT = 0.5
 #: The article starts within this many lines after the title repeated on the page.
 _HEADER_WINDOW = 15
 #: Lines before or after the article are page chrome only when there are at least this many.
@@ -446,6 +453,9 @@ def _line_score(line: str, stopwords: frozenset[str]) -> float:
 def _anchored_span(scored: Sequence[tuple[int, float]], start: int) -> tuple[int, int] | None:
     """The run that starts at the first prose line soon after ``start`` and ends where its total peaks.
 
+    Under the page's own headline the article is certain to start, so its lists and widgets (chrome
+    scores) weigh only :data:`_ANCHORED_CHROME_WEIGHT` of their score: recall first.
+
     :returns: ``None`` when no prose follows within :data:`_HEADER_WINDOW` lines or the run is too weak.
     """
     window = scored[start : start + _HEADER_WINDOW]
@@ -454,7 +464,8 @@ def _anchored_span(scored: Sequence[tuple[int, float]], start: int) -> tuple[int
         return None
     best, last, total = 0.0, first, 0.0
     for k in range(first, len(scored)):
-        total += scored[k][1]
+        score = scored[k][1]
+        total += score * _ANCHORED_CHROME_WEIGHT if score < 0 else score
         if total > best:
             best, last = total, k
     if best < _MIN_ANCHORED_SCORE:
@@ -462,6 +473,32 @@ def _anchored_span(scored: Sequence[tuple[int, float]], start: int) -> tuple[int
     while last + 1 < len(scored) and scored[last + 1][1] >= 0:
         last += 1
     return first, last
+
+
+def _remove_repeats(lines: _Lines, start: int) -> None:
+    """Remove the prose lines that repeat the body's text: a teaser cut short, or paragraphs run together.
+
+    A line of at least :data:`_PROSE_MIN_WORDS` words goes (rule ``page:repeated-text``) when nearly all
+    of its runs of four words are in the lines kept before it, and it either ends in an ellipsis or
+    joins :data:`_REPEATED_SOURCES` or more of them and is twice as long as the longest (a page's
+    hidden copy of the article). Other repeated lines stay: recipes and lists repeat lines on purpose.
+    """
+    seen: dict[tuple[str, ...], int] = {}
+    sizes: dict[int, int] = {}
+    for i in lines.live(start):
+        words = _WORD.findall(lines.text[i].casefold())
+        sizes[i] = len(words)
+        grams = {tuple(words[k : k + 4]) for k in range(len(words) - 3)}
+        sources = {seen[g] for g in grams if g in seen}
+        repeated = len(words) >= _PROSE_MIN_WORDS and len([g for g in grams if g in seen]) >= _REPEATED_SHARE * len(
+            grams
+        )
+        joined = len(sources) >= _REPEATED_SOURCES and len(words) >= 2 * max((sizes[k] for k in sources), default=0)
+        if repeated and (joined or lines.text[i].endswith(("...", "…"))):
+            lines.remove(i, "page:repeated-text")
+            continue
+        for g in grams:
+            seen.setdefault(g, i)
 
 
 def _article_span(scored: Sequence[tuple[int, float]]) -> tuple[int, int]:
@@ -563,6 +600,7 @@ class TextReader(Reader):
         self._remove_link_lists(lines, first, last, rules, lang)
         note, date = self._trailer(lines, end, rules, authors, date)
         publication = self._remove_chrome(lines, live[0] + 1, first, last, rules)
+        _remove_repeats(lines, live[0] + 1)
         more, date = self._trailer(lines, end, rules, authors, date)
         note = " ".join(n for n in (more, note) if n)
         if note and len(authors) == 1:
