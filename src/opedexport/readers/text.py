@@ -490,9 +490,8 @@ def _remove_repeats(lines: _Lines, start: int) -> None:
         sizes[i] = len(words)
         grams = {tuple(words[k : k + 4]) for k in range(len(words) - 3)}
         sources = {seen[g] for g in grams if g in seen}
-        repeated = len(words) >= _PROSE_MIN_WORDS and len([g for g in grams if g in seen]) >= _REPEATED_SHARE * len(
-            grams
-        )
+        known = sum(g in seen for g in grams)
+        repeated = len(words) >= _PROSE_MIN_WORDS and known >= _REPEATED_SHARE * len(grams)
         joined = len(sources) >= _REPEATED_SOURCES and len(words) >= 2 * max((sizes[k] for k in sources), default=0)
         if repeated and (joined or lines.text[i].endswith(("...", "…"))):
             lines.remove(i, "page:repeated-text")
