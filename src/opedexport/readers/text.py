@@ -9,6 +9,24 @@ whose boilerplate rules apply to every text. A run of trailer lines after the
 last paragraph (``Editor: …``, ``*Penulis adalah dosen …``) is removed too; a
 note describing the writer becomes the author's bio.
 
+A page copied whole (select all, copy) brings the page around the article:
+menus, cookie notices, share rows, link lists, readers' comments, teasers of
+other stories and footers. The article is found as the run of lines that
+scores best as prose (:func:`_line_score`: length, closing punctuation, the
+share of capitalised words, and the stop words of the text's language when it
+is known), starting under the page's own headline when the page repeats the
+title; it ends before the comments or a closing copyright line. The page's
+lines around it are removed as ``page:before-article`` and
+``page:after-article`` (only when at least three lines would go, so a clean
+copy keeps its closing lines), headline lists under "Related" or "Baca juga"
+as ``page:link-list``, and text the page repeats as ``page:repeated-text``.
+Lexicons in the rules files (platforms, call-to-action verbs, click-here
+tails) remove calls to action and bare rows of platform names; a disclosure
+("The views expressed are the author's own.", "… adalah penulis tamu. Opini
+ini sepenuhnya tanggung jawab penulis.") goes to the article's disclosure; the
+publication is the page title's site name ("… - The Daily Ledger") when the
+page confirms it, else the name a follow-us or copyright line gives.
+
 Blocks are separated by blank lines; the lines of a block are joined with a
 space. A short line without closing punctuation, alone between blank lines and
 followed by a paragraph, is a section heading (always level 1: the text has
