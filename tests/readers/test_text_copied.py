@@ -261,11 +261,23 @@ def test_disclosures_go_to_the_disclosure_field(line: str) -> None:
     assert line not in " ".join(t for _, t in outline(result.article.body))
 
 
-def test_publication_from_a_copyright_line() -> None:
-    result = read_text(
-        "Judul\n\nParagraf pertama.\n\nParagraf kedua.\n\nCopyright © 2024 Harian Contoh. All rights reserved.\n"
-    )
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Copyright © 2024 Harian Contoh. All rights reserved.",
+        "© Copyright Harian Contoh 2024",
+        "Hak Cipta © 2010-2024 Harian Contoh",
+    ],
+)
+def test_publication_from_a_copyright_line(line: str) -> None:
+    result = read_text(f"Judul\n\nParagraf pertama.\n\nParagraf kedua.\n\n{line}\n")
     assert result.article.publication == "Harian Contoh"
+
+
+def test_a_short_text_keeps_its_language() -> None:
+    """Few stop words make a weak guess, but a text made of them is still in that language."""
+    result = read_text("Judul\n\nIni adalah tulisan yang pendek.\n")
+    assert result.article.lang == "id"
 
 
 def test_a_title_separator_alone_names_no_publication() -> None:

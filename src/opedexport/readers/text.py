@@ -66,8 +66,11 @@ _HEADING_MAX_CHARS = 90
 _HEADING_END = tuple('.!?:;,"”…')
 
 _DECORATION = " *_-–—•·|[]<>=~"
-#: Below this confidence the detected language is a guess: the text is another language's.
+#: When the detected language is a weak guess (confidence below this) and fewer of the text's words
+#: than this share are its stop words, the text is in another language whose few short words (such
+#: as "a") happen to be on the list: the language is undetermined.
 _MIN_LANGUAGE_CONFIDENCE = 0.5
+_MIN_STOPWORD_SHARE = 0.08
 #: Page chrome: a line is prose when it has at least this many words (CJK characters count half) ...
 _PROSE_MIN_WORDS = 8
 #: ... a short sentence, neither prose nor chrome, at least this many.
@@ -90,6 +93,7 @@ _REPEATED_SHARE = 0.8
 #: ... and it joins at least this many earlier lines.
 _REPEATED_SOURCES = 3
 _WORD = re.compile(r"\w+")
+_LETTERS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 #: What a chrome line weighs in the run under the title repeated on the page.
 _ANCHORED_CHROME_WEIGHT = 0.5
 #: The article starts within this many lines after the title repeated on the page.
@@ -370,6 +374,13 @@ def _is_writer_note(line: str, rules: Sequence[_LanguageRules]) -> bool:
     return any(p.fullmatch(bare) for r in rules for p in r.writer_notes)
 
 
+def _stopword_density(text: Sequence[str], indexes: Sequence[int], lang: str) -> float:
+    """The share of the words of the lines ``indexes`` of ``text`` that are stop words of ``lang``."""
+    stopwords = next((r.stopwords for r in _all_rules() if r.lang == lang), frozenset())
+    words = [w.casefold() for i in indexes for w in _LETTERS.findall(text[i])]
+    return sum(w in stopwords for w in words) / len(words) if words else 0.0
+
+
 def _lexicon_rule(line: str, rules: Sequence[_LanguageRules]) -> str | None:
     """The rule a short promotional line breaks, found from the language's lexicons, or ``None``.
 
@@ -422,6 +433,7 @@ def _publication(texts: Sequence[str], rules: Sequence[_LanguageRules]) -> str:
     for text in texts:
         if m := _COPYRIGHT.fullmatch(_undecorate(text)):
             name = re.split(r"\.\s|[|,]|\s[-–—]\s", m["name"].strip())[0].strip(" .")
+            name = re.sub(r"^(?:copyright|hak cipta)\s+|\s+\d{4}(?:\s*[-–]\s*\d{4})?$", "", name, flags=re.IGNORECASE)
             if _proper_name(name) and not re.search(r"rights|reserved|hak cipta", name, re.IGNORECASE):
                 return name
     return ""
@@ -589,8 +601,11 @@ class TextReader(Reader):
             lang, confidence = detect_language("\n".join(lines.text[i] for i in live))
             if lang == "und":
                 notes.append("language undetermined: no known language's stop words prevail")
-            elif confidence < _MIN_LANGUAGE_CONFIDENCE:  # a language without rules shares a few stop words
-                notes.append(f"language undetermined: too few stop words of {lang} (confidence {confidence:.2f})")
+            elif (
+                confidence < _MIN_LANGUAGE_CONFIDENCE
+                and (density := _stopword_density(lines.text, live, lang)) < _MIN_STOPWORD_SHARE
+            ):  # another language (without rules) shares a few short words with a known one
+                notes.append(f"language undetermined: only {density:.0%} of the words are stop words of {lang}")
                 lang = "und"
             else:
                 notes.append(f"language {lang}: detected from stop words (confidence {confidence:.2f})")
