@@ -63,7 +63,11 @@ Metadata
     ``Abstract``, else ``dc:subject`` or ``dc:description``; tags from
     ``cp:keywords``; the language from the ``lang`` argument, else
     ``dc:language``, else detected from the text. python-docx's template
-    defaults (creator ``python-docx``, created 2013-12-23) are ignored.
+    defaults (creator ``python-docx``, created 2013-12-23) are ignored. The
+    custom properties (``docProps/custom.xml``) give the publication
+    (``Publication``, ``Publisher``), rights (``Rights``, ``Copyright``) and
+    source URL (``Source``, ``SourceURL``, ``URL``), names compared without case,
+    when the visible paragraphs do not.
     opedexport's own title block and end matter (``Kicker``, ``Byline``,
     ``Affiliation``, ``Dateline``, ``End Matter``) are read back into the
     publication, authors, date, bios, disclosure, source URL and rights. A
@@ -133,6 +137,21 @@ _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 _O = "urn:schemas-microsoft-com:office:office"
 _V = "urn:schemas-microsoft-com:vml"
+_CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+#: Custom document property names (folded: no case, spaces, "_" or "-") and the model field each fills.
+_CUSTOM_NAMES = {
+    "publication": "publication",
+    "publicationname": "publication",
+    "publisher": "publication",
+    "rights": "rights",
+    "copyright": "rights",
+    "license": "rights",
+    "licence": "rights",
+    "source": "source_url",
+    "sourceurl": "source_url",
+    "url": "source_url",
+    "canonicalurl": "source_url",
+}
 _CORE = {
     "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
     "dc": "http://purl.org/dc/elements/1.1/",
@@ -919,6 +938,22 @@ def _iso_date(value: str) -> dt.date | None:
     return None
 
 
+def _custom(package: _Package, rels: dict[str, tuple[str, str, bool]]) -> dict[str, str]:
+    """The custom document properties (``docProps/custom.xml``) that name a model field, keyed by the field.
+
+    Property names are compared without case, spaces, ``_`` or ``-`` (``Source URL`` is ``sourceurl``);
+    the value is the text of the property's one typed value (``vt:lpwstr`` …).
+    """
+    root = package.xml(package.related(rels, "custom-properties") or "docProps/custom.xml")
+    out: dict[str, str] = {}
+    for prop in [] if root is None else root.iter(f"{{{_CUSTOM}}}property"):
+        key = _CUSTOM_NAMES.get(re.sub(r"[\s_-]+", "", prop.get("name", "")).casefold())
+        value = " ".join("".join(prop.itertext()).split())
+        if key and value and key not in out:
+            out[key] = value
+    return out
+
+
 def _core(package: _Package, rels: dict[str, tuple[str, str, bool]]) -> dict[str, str]:
     """The core properties that are set, python-docx's template defaults left out."""
     root = package.xml(package.related(rels, "core-properties") or "docProps/core.xml")
@@ -984,6 +1019,11 @@ class DocxReader(Reader):
         removed: list[Removal] = []
         kept = [p for p in paras if not _take(p, meta, removed)]
         _finish_meta(meta, core, rules, lang)
+        custom = _custom(package, root_rels)  # visible paragraphs win here too
+        meta.publication = meta.publication or custom.get("publication", "")
+        meta.rights = meta.rights or custom.get("rights", "")
+        if not meta.source_url and (url := safe_url(custom.get("source_url", ""))).startswith(("http://", "https://")):
+            meta.source_url = url
         first = kept[0] if kept and kept[0].kind == "heading" else None
         if first is not None and (not meta.title or same_title(plain_text(first.inlines), meta.title)):
             text = " ".join(plain_text(first.inlines).split())
