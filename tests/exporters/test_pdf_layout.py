@@ -20,7 +20,15 @@ from conftest import DATA, SOURCE, feature_article
 from opedexport import api
 from opedexport import model as m
 from opedexport.errors import ThemeError
-from opedexport.exporters.pdf import HOLE_LIMIT, PdfExporter, page_fills
+from opedexport.exporters.pdf import (
+    HOLE_LIMIT,
+    MIN_FIGURE_SCALE,
+    PdfExporter,
+    _edit_figure,
+    _parse_html,
+    _serialize_html,
+    page_fills,
+)
 from opedexport.theme import Theme
 
 pytestmark = pytest.mark.skipif(
@@ -166,6 +174,47 @@ def test_page_fills_measures_the_hole(tmp_path: Path) -> None:
     assert not fills[1].holes(last=True)  # the last page may end where its text ends
     assert fills[1].starts == (0,)  # page 2 starts with the (first) figure
     assert fills[0].lines > 10 and fills[1].lines > 2
+
+
+def _image_ppi(pdf: bytes) -> list[float]:
+    """The resolution each image is placed at (pdfimages): more pixels per inch is a smaller figure."""
+    out = subprocess.run(["pdfimages", "-list", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    return [float(line.split()[12]) for line in out.splitlines()[2:] if line.strip()]
+
+
+@pytest.mark.skipif(shutil.which("pdfimages") is None, reason="poppler-utils not installed")
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("make", [_big_figure_article, _feature], ids=["16x9-chart", "feature"])
+def test_a_figure_is_never_scaled_below_the_limit(theme: str, make: object, tmp_path: Path) -> None:
+    article = make(tmp_path)  # type: ignore[operator]
+    (before,) = _image_ppi(_pdf(article, theme, passes=False))
+    (after,) = _image_ppi(_pdf(article, theme))
+    assert before / after >= MIN_FIGURE_SCALE - 0.01, (before, after)
+
+
+def test_a_figure_stays_in_its_section(tmp_path: Path) -> None:
+    html = PdfExporter().prepare(_big_figure_article(tmp_path), Theme.load("default")).html
+    assert _serialize_html(_parse_html(html)) == html  # the passes edit the HTML without changing the rest
+    moved = _edit_figure(html, 0, after=2)
+    assert moved is not None
+    body = _parse_html(moved).find(".//div[@class='article-body']")
+    assert body is not None
+    tags = [el.tag for el in body]
+    assert tags[tags.index("ul") + 1 : tags.index("figure")] == ["p", "p"]
+    # The figure is the last block of its section here: nothing after it may be skipped past a heading.
+    sectioned = m.Article(
+        title="T",
+        lang="en",
+        body=(
+            m.Figure("images/chart16x9.png", alt="A chart"),
+            m.Heading(1, (m.Text("Next section"),)),
+            m.Paragraph((m.Text("Text."),)),
+        ),
+        source_path=tmp_path / "article.md",
+    )
+    html = PdfExporter().prepare(sectioned, Theme.load("default")).html
+    assert _edit_figure(html, 0, after=1) is None
+    assert _edit_figure(html, 1) is None  # no second figure
 
 
 # --------------------------------------------------------------------------- the last page

@@ -589,7 +589,8 @@ def _write_pdf(page: PdfPage, fetcher: _RecordingFetcher) -> bytes:
 
     An article (not a book) is first laid out again where that reads better: a figure that left a hole
     at the foot of a page is scaled or deferred (:func:`_fill_holes`), and a last page of a few lines is
-    saved by a tighter setting within the theme's limits (:func:`_save_last_page`).
+    saved by a tighter setting within the theme's limits (:func:`_save_last_page`); a document of
+    more than :data:`PASSES_MAX_PAGES` pages is not, as each pass lays it out again.
     """
     weasyprint = import_weasyprint()
     options = {"pdf_variant": page.pdf_variant, "pdf_identifier": page.identifier}
@@ -603,7 +604,7 @@ def _write_pdf(page: PdfPage, fetcher: _RecordingFetcher) -> bytes:
 
         html_text = page.html
         document = lay_out(html_text)
-        if page.layout_passes:
+        if page.layout_passes and len(document.pages) <= PASSES_MAX_PAGES:
             html_text, document = _fill_holes(html_text, document, lay_out, page.columns)
             html_text, document = _save_last_page(html_text, document, lay_out, page.columns)
         strays = misplaced_notes(document)
@@ -665,6 +666,8 @@ FIGURE_HOLE = 0.125
 MIN_FIGURE_SCALE = 0.6
 #: A last page with at most this many lines (or filled to less than a sixth) is worth saving.
 FEW_LINES = 5
+#: Longer documents are laid out once: each pass lays them out again, which for a long one costs seconds.
+PASSES_MAX_PAGES = 16
 _FIT_STEPS = ("fit-1", "fit-2", "fit-3")
 _MAX_DEFER = 5
 _HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
