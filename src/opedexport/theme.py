@@ -13,7 +13,9 @@ Tokens (every one is optional in a theme that extends another)::
     [page]     size = "A4" | "Letter" | "210mm 297mm"; margin_top, margin_bottom, margin_inner, margin_outer
     [fonts.body|heading|mono]   family, regular, italic, bold, bold_italic (font files), fallback = [...]
     [text]     size, leading, title_size, dek_size, heading_scale, paragraph_spacing, first_line_indent,
-               align = "justify" | "left", hyphenate, hyphenate_min_word, hyphenate_min_before, hyphenate_min_after
+               align = "justify" | "left", hyphenate, hyphenate_min_word, hyphenate_min_before, hyphenate_min_after,
+               fit_leading, fit_spacing, fit_word_spacing, fit_letter_spacing (how far the PDF may tighten an
+               article to save a last page of a few lines; see the default theme.toml)
     [colors]   text, accent, muted, rule, background, quote_bar
     [running]  header = "publication" | "title" | "none", footer = "page" | "page-of-pages" | "none"
     [layout]   title_block = "ruled" | "plain", title_case = "normal" | "upper", heading_style = "plain" | "rule",
@@ -147,6 +149,14 @@ class TextStyle:
     hyphenate_min_word: int
     hyphenate_min_before: int
     hyphenate_min_after: int
+    fit_leading: float = 0.97
+    """To save a last page of a few lines, the PDF may shrink the leading to this fraction (1: never)."""
+    fit_spacing: float = 0.5
+    """… and the space below the title block and above headings to this fraction (1: never)."""
+    fit_word_spacing: float = 0.05
+    """… and tighten the word spacing by up to this many em (0: never)."""
+    fit_letter_spacing: float = 0.02
+    """… and, as a last resort, the letter spacing by up to this many em (0: never)."""
 
     def heading_size(self, level: int) -> Length:
         """Size of a body heading of ``level`` (1 largest): the base size times the scale, per level."""
@@ -478,6 +488,12 @@ def _build(tokens: dict[str, Any], dirs: tuple[Path, ...], path: Path, roots: tu
             raise ThemeError(f"{section}.{key} must be a number from {low} to {high}, got {value!r}", path=path)
         return kind(value)
 
+    def optional(section: str, key: str, default: float, low: float, high: float) -> float:
+        """A number token that themes written before it was added may leave out."""
+        if key not in tokens.get(section, {}):
+            return default
+        return float(number(section, key, float, low, high))
+
     def flag(section: str, key: str) -> bool:
         value = get(section, key)
         if not isinstance(value, bool):
@@ -526,6 +542,10 @@ def _build(tokens: dict[str, Any], dirs: tuple[Path, ...], path: Path, roots: tu
         hyphenate_min_word=number("text", "hyphenate_min_word", int, 2, 30),
         hyphenate_min_before=number("text", "hyphenate_min_before", int, 1, 10),
         hyphenate_min_after=number("text", "hyphenate_min_after", int, 1, 10),
+        fit_leading=optional("text", "fit_leading", 0.97, 0.9, 1),
+        fit_spacing=optional("text", "fit_spacing", 0.5, 0, 1),
+        fit_word_spacing=optional("text", "fit_word_spacing", 0.05, 0, 0.15),
+        fit_letter_spacing=optional("text", "fit_letter_spacing", 0.02, 0, 0.05),
     )
     colors_kwargs = {}
     for f in fields(Colors):

@@ -503,15 +503,17 @@ class StyleSheet:
                     ox.el("w:ilvl", {"w:val": str(level)}),
                     ox.el("w:numId", {"w:val": str(num_id)}),
                 )
+                # Items are set ragged right: justified, a short item's few words spread across the line.
                 ppr: tuple[Any, ...] = (
                     numpr,
                     self.lines(self.base, after=self.base * 0.2),
                     ox.ind(left=left, hanging=step),
+                    ox.jc("left"),
                 )
                 out.append(
                     ox.StyleSpec(ids[level], name + suffix, "paragraph", based_on=S.NORMAL, ppr=ppr, ui_priority=99)
                 )
-            ppr = (self.lines(self.base, after=self.base * 0.2), ox.ind(left=left))
+            ppr = (self.lines(self.base, after=self.base * 0.2), ox.ind(left=left), ox.jc("left"))
             out.append(
                 ox.StyleSpec(
                     S.CONTINUES[level],
@@ -523,6 +525,14 @@ class StyleSheet:
                 )
             )
         return out
+
+    @property
+    def list_after(self) -> float:
+        """The space after a list in points, before the paragraph that follows: the paragraph spacing,
+        but no less than the PDF's space below a list (0.7 em), so that a list is told apart from the
+        text after it in a theme that sets paragraphs without space between them.
+        """
+        return max(float(self.t.paragraph_spacing), self.base * 0.7)
 
     @property
     def list_step(self) -> float:
@@ -918,6 +928,7 @@ class _DocxWriter:
         self._list_depth = 0
         self._in_note = False
         self._first = True
+        self._last_paragraph: Any = None
         self._figures = 0
         self._bookmarks = 0
         self._heading_shift = 1 if book else 0
@@ -1215,6 +1226,7 @@ class _DocxWriter:
         """A new paragraph in ``style_id``, added where content goes now."""
         p = ox.paragraph(style_id)
         self._add(p)
+        self._last_paragraph = p
         return p
 
     @contextmanager
@@ -1378,6 +1390,11 @@ class _DocxWriter:
         )
         for item in node.items:
             self.list_item(item, ordered=node.ordered, depth=depth, num_id=num_id)
+        last = self._last_paragraph
+        if depth == 0 and last is not None:
+            # Space after the list's last paragraph (an item's or a nested list's), before the text after it.
+            space = self.sheet.lines(self.sheet.base, after=self.sheet.list_after)
+            ox.place(ox.paragraph_properties(last), space, ox.PPR_ORDER)
         self._first = True
 
     def list_item(self, item: Sequence[m.Block], *, ordered: bool, depth: int, num_id: int) -> None:
