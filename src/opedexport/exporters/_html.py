@@ -43,6 +43,7 @@ from lxml.builder import ElementMaker
 from .. import model as m
 from ..errors import OpedexportError, ThemeError
 from ..i18n import Labels, format_article_date, join_names, labels_for
+from ..roles import role_table
 from ..theme import Theme
 
 __all__ = ["BodyRenderer", "Heading", "RenderedArticle", "css_for", "render_article", "to_html_string"]
@@ -424,7 +425,7 @@ def css_for(theme: Theme, target: Literal["print", "epub"], *, book: bool = Fals
     key = (theme.template_dirs, theme.roots, repr(theme.tokens), target, book)  # roots: a confined theme re-checks
     if key not in _CSS_CACHE:
         template = environment(theme).get_template(f"{target}.css.j2")
-        _CSS_CACHE[key] = template.render(theme=theme, book=book)
+        _CSS_CACHE[key] = template.render(theme=theme, roles=role_table(theme), book=book)
     return _CSS_CACHE[key]
 
 

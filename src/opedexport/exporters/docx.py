@@ -103,6 +103,7 @@ from .. import model as m
 from ..collection import Collection
 from ..fetch import Fetcher
 from ..i18n import format_article_date, join_names, labels_for
+from ..roles import Role, role_table
 from ..theme import Theme
 from . import _docx_oxml as ox
 from .base import Exporter, build_datetime
@@ -181,10 +182,10 @@ _STYLE_ELEMENTS: dict[tuple[Any, str, bool], list[Any]] = {}
 
 
 class StyleSheet:
-    """The theme's tokens as Word styles: ``specs()`` lists every style of the document.
+    """The theme's role table (:mod:`opedexport.roles`) as Word styles: ``specs()`` lists every style of the document.
 
-    Sizes follow the PDF's stylesheet (``_base.css.j2``): the same multiples of the
-    body size, the same colours for the same roles.
+    Sizes, spacing and colours are the role table's, which the CSS templates read too; nothing here
+    derives them from the tokens.
     """
 
     def __init__(self, theme: Theme, *, book: bool = False):
@@ -195,7 +196,8 @@ class StyleSheet:
         """
         self.t = theme.text
         self.c = theme.colors
-        self.base = float(theme.text.size)
+        self.r = role_table(theme)
+        self.base = self.r.base
         self.body_font = theme.fonts["body"].family
         self.heading_font = theme.fonts["heading"].family
         self.mono_font = theme.fonts["mono"].family
@@ -230,8 +232,9 @@ class StyleSheet:
         """
         if self.theme.layout.title_block != "ruled":
             return ()
-        top = (3.0, self.c.text, self.base * 0.7)
-        bottom = (0.6, self.c.rule, self.base * 1.1)
+        title = self.r["title"]
+        top = (3.0, self.c.text, title.extra["rule_above_gap"])
+        bottom = (0.6, self.c.rule, title.extra["rule_below_gap"])
         return (ox.border(top=top, bottom=bottom),)
 
     def lines(self, points: float, multiple: float | None = None, **space: float) -> Any:
@@ -248,11 +251,35 @@ class StyleSheet:
         """Run ``w:spacing`` (tracking) of ``em`` at a size of ``points``."""
         return ox.el("w:spacing", {"w:val": ox.twips(points * em)})
 
+    def role_lines(self, role: Role, *which: str) -> Any:
+        """``w:spacing`` of ``role``: its exact line height and its space ``before`` and ``after`` (or those named)."""
+        space = {key: getattr(role, f"space_{key}") for key in which or ("before", "after")}
+        return ox.spacing(line=role.line_height, exact=True, **space)
+
+    def role_run(self, role: Role, *more: Any, force_color: bool = False) -> tuple[Any, ...]:
+        """Run properties of ``role``: its font, size and colour where they differ from ``Normal``'s
+        (the body role's, which every paragraph style is based on), then ``more``.
+        """
+        body = self.r["body"]
+        out: list[Any] = []
+        own_font = role.font != body.font or role.font_family != body.font_family
+        if own_font:
+            out.append(ox.fonts(role.font_family))
+        if own_font or role.font_size != body.font_size:
+            out.extend(ox.size(role.font_size))
+        if force_color or role.color != body.color:
+            out.append(ox.color(role.color))
+        return (*out, *more)
+
+    def tracking(self, role: Role) -> Any:
+        """Run ``w:spacing`` (tracking) of ``role``'s letter spacing."""
+        return ox.el("w:spacing", {"w:val": ox.twips(role.letter_spacing)})
+
     # ------------------------------------------------------------------ groups
 
     def defaults(self) -> list[ox.StyleSpec]:
         """The three default styles Word expects, ``Normal`` (the body text) and ``First Paragraph``."""
-        t, b = self.t, self.base
+        body = self.r["body"]
         return [
             ox.StyleSpec(
                 "DefaultParagraphFont", "Default Paragraph Font", "character", default=True, ui_priority=1, hidden=True
@@ -285,11 +312,11 @@ class StyleSheet:
                 quick=True,
                 ppr=(
                     ox.el("w:widowControl"),
-                    self.lines(b, before=0, after=t.paragraph_spacing),
-                    ox.ind(first_line=t.first_line_indent),
-                    ox.jc("both" if t.align == "justify" else "left"),
+                    self.role_lines(body),
+                    ox.ind(first_line=body.first_line_indent),
+                    ox.jc("both" if body.align == "justify" else "left"),
                 ),
-                rpr=(ox.fonts(self.body_font), ox.color(self.c.text), *ox.size(self.base)),
+                rpr=(ox.fonts(body.font_family), ox.color(body.color), *ox.size(body.font_size)),
             ),
             ox.StyleSpec(
                 S.FIRST,
@@ -305,10 +332,10 @@ class StyleSheet:
 
     def title_block(self) -> list[ox.StyleSpec]:
         """Kicker, title, dek, byline, affiliation and date."""
-        b, c = self.base, self.c
-        kicker_size = b * 0.82
+        r = self.r
+        kicker = r["kicker"]
         title_ppr, title_rpr = self.title_look()
-        case = ox.on("w:caps") if self.theme.layout.title_case == "upper" else ox.on("w:smallCaps")
+        case = ox.on("w:caps") if kicker.case == "upper" else ox.on("w:smallCaps")
 
         def spec(style_id: str, name: str, ppr: tuple[Any, ...], rpr: tuple[Any, ...], **kw: Any) -> ox.StyleSpec:
             ppr = (*ppr, *self.title_rules())  # a fresh element for each style
@@ -318,10 +345,8 @@ class StyleSheet:
             spec(
                 S.KICKER,
                 "Kicker",
-                self.flush(ox.el("w:keepNext"), self.lines(kicker_size, after=b * 0.5)),
-                self.heading_run(
-                    kicker_size, ox.on("w:b"), case, ox.color(c.accent), self.letter_spacing(kicker_size, 0.08)
-                ),
+                self.flush(ox.el("w:keepNext"), self.role_lines(kicker, "after")),
+                self.role_run(kicker, ox.on("w:b"), case, self.tracking(kicker)),
                 custom=True,
                 next=S.TITLE,
             ),
@@ -339,10 +364,8 @@ class StyleSheet:
             spec(
                 S.SUBTITLE,
                 "Subtitle",
-                self.flush(
-                    ox.el("w:keepNext"), ox.el("w:suppressAutoHyphens"), self.lines(self.t.dek_size, 1.3, after=b * 0.9)
-                ),
-                self.heading_run(self.t.dek_size, ox.on("w:i"), ox.on("w:iCs"), ox.color(c.muted)),
+                self.flush(ox.el("w:keepNext"), ox.el("w:suppressAutoHyphens"), self.role_lines(r["dek"], "after")),
+                self.role_run(r["dek"], ox.on("w:i"), ox.on("w:iCs")),
                 quick=True,
                 ui_priority=11,
                 next=S.BYLINE,
@@ -350,38 +373,37 @@ class StyleSheet:
             spec(
                 S.BYLINE,
                 "Byline",
-                self.flush(ox.el("w:keepNext"), self.lines(b * 1.05, after=0)),
-                self.heading_run(b * 1.05, ox.on("w:b"), ox.on("w:bCs")),
+                self.flush(ox.el("w:keepNext"), self.role_lines(r["byline"], "after")),
+                self.role_run(r["byline"], ox.on("w:b"), ox.on("w:bCs")),
                 custom=True,
                 quick=True,
             ),
             spec(
                 S.AFFILIATION,
                 "Affiliation",
-                self.flush(ox.el("w:keepNext"), self.lines(b * 0.95, after=0)),
-                (ox.on("w:i"), ox.on("w:iCs"), ox.color(c.muted), *ox.size(b * 0.95)),
+                self.flush(ox.el("w:keepNext"), self.role_lines(r["affiliation"], "after")),
+                self.role_run(r["affiliation"], ox.on("w:i"), ox.on("w:iCs")),
                 custom=True,
             ),
             spec(
                 S.DATELINE,
                 "Dateline",
-                self.flush(self.lines(b * 0.9, before=b * 0.4, after=0)),
-                (ox.color(c.muted), *ox.size(b * 0.9)),
+                self.flush(self.role_lines(r["dateline"])),
+                self.role_run(r["dateline"]),
                 custom=True,
             ),
         ]
 
     def title_look(self) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
         """``(paragraph, run)`` properties of an article's title: ``Title`` alone, ``heading 1`` in a book."""
+        title = self.r["title"]
         ppr = self.flush(
             ox.el("w:keepNext"),
             ox.el("w:suppressAutoHyphens"),
-            self.lines(self.t.title_size, 1.12, after=self.base * 0.6),
+            self.role_lines(title, "after"),
             *self.title_rules(),
         )
-        rpr = self.heading_run(
-            self.t.title_size, ox.on("w:b"), ox.on("w:bCs"), ox.color(self.c.text), ox.el("w:kern", {"w:val": "28"})
-        )
+        rpr = self.role_run(title, ox.on("w:b"), ox.on("w:bCs"), ox.el("w:kern", {"w:val": "28"}), force_color=True)
         return ppr, rpr
 
     def heading_look(self, level: int) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
@@ -389,23 +411,17 @@ class StyleSheet:
         font and scale; level 1 in the accent colour (or under an accent rule when the theme's
         ``heading_style`` is ``rule``), level 3 italic, as in the PDF.
         """
-        b, c = self.base, self.c
-        before, after = ((b * 1.3, b * 0.5), (b * 1.1, b * 0.4), (b * 1.0, b * 0.3))[level - 1]
+        heading = self.r[f"heading{level}"]
         ppr: tuple[Any, ...] = self.flush(
             ox.el("w:keepNext"),
             ox.el("w:keepLines"),
             ox.el("w:suppressAutoHyphens"),
-            self.lines(self.t.heading_size(level), 1.2, before=before, after=after),
+            self.role_lines(heading),
         )
-        rpr: tuple[Any, ...] = self.heading_run(self.t.heading_size(level), ox.on("w:b"), ox.on("w:bCs"))
-        if level == 1 and self.theme.layout.heading_style == "rule":
-            ppr += (ox.border(top=(2.5, c.accent, b * 0.45)),)
-            rpr += (ox.color(c.text),)
-        elif level == 1:
-            rpr += (ox.color(c.accent),)
-        else:
-            rpr += (ox.color(c.text),)
-        if level == 3:
+        rpr: tuple[Any, ...] = self.role_run(heading, ox.on("w:b"), ox.on("w:bCs"), force_color=True)
+        if "rule_gap" in heading.extra:
+            ppr += (ox.border(top=(2.5, self.c.accent, heading.extra["rule_gap"])),)
+        if heading.style == "italic":
             rpr += (ox.on("w:i"), ox.on("w:iCs"))
         return ppr, rpr
 
@@ -438,8 +454,8 @@ class StyleSheet:
         """Block quote (``Quote``) with a bar in ``quote_bar``, its attribution, and the pull quote
         (``Intense Quote``) between accent rules.
         """
-        b, c = self.base, self.c
-        indent = b * 2.1
+        r, c = self.r, self.c
+        quote, attribution, pull = r["blockquote"], r["attribution"], r["pullquote"]
         return [
             ox.StyleSpec(
                 S.QUOTE,
@@ -450,12 +466,12 @@ class StyleSheet:
                 quick=True,
                 ui_priority=29,
                 ppr=(
-                    ox.border(left=(2.0, c.quote_bar, b * 0.9)),
-                    self.lines(b, before=b * 0.8, after=b * 0.8),
-                    ox.ind(left=indent),
+                    ox.border(left=(2.0, c.quote_bar, quote.extra["bar_gap"])),
+                    self.role_lines(quote),
+                    ox.ind(left=quote.indent_left),
                     ox.el("w:contextualSpacing"),
                 ),
-                rpr=(ox.on("w:i"), ox.on("w:iCs")),
+                rpr=self.role_run(quote, ox.on("w:i"), ox.on("w:iCs")),
             ),
             ox.StyleSpec(
                 S.ATTRIBUTION,
@@ -464,8 +480,8 @@ class StyleSheet:
                 based_on=S.NORMAL,
                 next=S.NORMAL,
                 custom=True,
-                ppr=(self.lines(b * 0.9, before=0, after=b * 0.8), ox.ind(left=indent), ox.jc("left")),
-                rpr=(ox.color(c.muted), *ox.size(b * 0.9)),
+                ppr=(self.role_lines(attribution), ox.ind(left=attribution.indent_left), ox.jc("left")),
+                rpr=self.role_run(attribution),
             ),
             ox.StyleSpec(
                 S.PULL_QUOTE,
@@ -478,11 +494,13 @@ class StyleSheet:
                 ppr=self.flush(
                     ox.el("w:keepLines"),
                     ox.el("w:suppressAutoHyphens"),
-                    ox.border(top=(1.0, c.accent, b * 0.6), bottom=(1.0, c.accent, b * 0.6)),
-                    self.lines(b * 1.45, 1.25, before=b * 1.6, after=b * 1.6),
+                    ox.border(
+                        top=(1.0, pull.color, pull.extra["rule_gap"]), bottom=(1.0, pull.color, pull.extra["rule_gap"])
+                    ),
+                    self.role_lines(pull),
                     ox.jc("center"),
                 ),
-                rpr=self.heading_run(b * 1.45, ox.color(c.accent)),
+                rpr=self.role_run(pull),
             ),
         ]
 
@@ -506,14 +524,14 @@ class StyleSheet:
                 # Items are set ragged right: justified, a short item's few words spread across the line.
                 ppr: tuple[Any, ...] = (
                     numpr,
-                    self.lines(self.base, after=self.base * 0.2),
+                    self.role_lines(self.r["list"], "after"),
                     ox.ind(left=left, hanging=step),
                     ox.jc("left"),
                 )
                 out.append(
                     ox.StyleSpec(ids[level], name + suffix, "paragraph", based_on=S.NORMAL, ppr=ppr, ui_priority=99)
                 )
-            ppr = (self.lines(self.base, after=self.base * 0.2), ox.ind(left=left), ox.jc("left"))
+            ppr = (self.role_lines(self.r["list"], "after"), ox.ind(left=left), ox.jc("left"))
             out.append(
                 ox.StyleSpec(
                     S.CONTINUES[level],
@@ -532,18 +550,18 @@ class StyleSheet:
         but no less than the PDF's space below a list (0.7 em), so that a list is told apart from the
         text after it in a theme that sets paragraphs without space between them.
         """
-        return max(float(self.t.paragraph_spacing), self.base * 0.7)
+        return max(self.r["body"].space_after, self.r["list"].extra["list_after"])
 
     @property
     def list_step(self) -> float:
         """The indent of one list level in points (the PDF's ``padding-left``)."""
-        return self.base * 1.8
+        return self.r["list"].extra["step"]
 
     def figures_and_tables(self) -> list[ox.StyleSpec]:
         """Figure, caption and credit, the ornamental rule, the table and its text, and the end matter."""
-        b, c = self.base, self.c
-        caption_size = b * 0.85
-        cell = (b * 0.25, b * 0.6)
+        r, c = self.r, self.c
+        caption, table, rule, end = r["caption"], r["table"], r["rule"], r["end_matter"]
+        cell = (table.extra["cell_vertical"], table.extra["cell_horizontal"])
         header_rule = ox.border("w:tcBorders", bottom=(1.0, c.text, 0))
         return [
             ox.StyleSpec(
@@ -554,7 +572,11 @@ class StyleSheet:
                 next=S.CAPTION,
                 custom=True,
                 # Single spacing, not exact: an exact line height would crop the picture.
-                ppr=self.flush(ox.el("w:keepNext"), ox.spacing(before=b, after=b * 0.4, line=1.0), ox.jc("center")),
+                ppr=self.flush(
+                    ox.el("w:keepNext"),
+                    ox.spacing(before=caption.extra["figure_gap"], after=0, line=1.0),
+                    ox.jc("center"),
+                ),
             ),
             ox.StyleSpec(
                 S.CAPTION,
@@ -564,8 +586,8 @@ class StyleSheet:
                 next=S.NORMAL,
                 quick=True,
                 ui_priority=35,
-                ppr=self.flush(ox.el("w:suppressAutoHyphens"), self.lines(caption_size, 1.3, before=b * 0.3, after=b)),
-                rpr=self.heading_run(caption_size, ox.color(c.muted)),
+                ppr=self.flush(ox.el("w:suppressAutoHyphens"), self.role_lines(caption)),
+                rpr=self.role_run(caption),
             ),
             ox.StyleSpec(
                 S.RULE,
@@ -574,8 +596,8 @@ class StyleSheet:
                 based_on=S.NORMAL,
                 next=S.FIRST,
                 custom=True,
-                ppr=self.flush(self.lines(b, before=b, after=b), ox.jc("center")),
-                rpr=(ox.color(c.muted), self.letter_spacing(b, 0.6)),
+                ppr=self.flush(self.role_lines(rule), ox.jc("center")),
+                rpr=self.role_run(rule, self.tracking(rule)),
             ),
             ox.StyleSpec(
                 S.TABLE,
@@ -603,8 +625,8 @@ class StyleSheet:
                 "paragraph",
                 based_on=S.NORMAL,
                 custom=True,
-                ppr=self.flush(self.lines(b * 0.9, before=0, after=0)),
-                rpr=tuple(ox.size(b * 0.9)),
+                ppr=self.flush(ox.spacing(line=table.line_height, exact=True, before=0, after=0)),
+                rpr=self.role_run(table),
             ),
             ox.StyleSpec(
                 S.TABLE_HEADING,
@@ -613,7 +635,7 @@ class StyleSheet:
                 based_on=S.TABLE_TEXT,
                 custom=True,
                 ppr=(ox.el("w:keepNext"),),
-                rpr=self.heading_run(b * 0.9, ox.on("w:b"), ox.on("w:bCs")),
+                rpr=self.heading_run(table.font_size, ox.on("w:b"), ox.on("w:bCs")),
             ),
             ox.StyleSpec(
                 S.END_MATTER,
@@ -624,20 +646,20 @@ class StyleSheet:
                 # The rule and the space above are drawn once for the group: identical borders
                 # merge, and contextual spacing drops the space between paragraphs of this style.
                 ppr=self.flush(
-                    ox.border(top=(0.6, c.rule, b * 0.6)),
-                    self.lines(b * 0.88, before=b * 1.6, after=0),
+                    ox.border(top=(0.6, c.rule, end.extra["rule_gap"])),
+                    self.role_lines(end),
                     ox.el("w:contextualSpacing"),
                 ),
-                rpr=(ox.color(c.muted), *ox.size(b * 0.88)),
+                rpr=self.role_run(end),
             ),
         ]
 
     def notes_and_margins(self) -> list[ox.StyleSpec]:
         """Footnote text and reference, header and footer (the running title and the folio)."""
-        b, c = self.base, self.c
-        header_size = b * 0.78
-        if self.theme.layout.title_case == "upper":
-            header_case: tuple[Any, ...] = (ox.on("w:caps"), self.letter_spacing(header_size, 0.08))
+        c = self.c
+        note, header, folio = self.r["footnote"], self.r["running_header"], self.r["folio"]
+        if header.case == "upper":
+            header_case: tuple[Any, ...] = (ox.on("w:caps"), self.tracking(header))
         else:
             header_case = (ox.on("w:i"), ox.on("w:iCs"))
         return [
@@ -648,8 +670,8 @@ class StyleSheet:
                 based_on=S.NORMAL,
                 ui_priority=99,
                 hidden=True,
-                ppr=self.flush(ox.el("w:suppressAutoHyphens"), self.lines(b * 0.8, 1.3, before=0, after=b * 0.2)),
-                rpr=(ox.color(c.text), *ox.size(b * 0.8)),
+                ppr=self.flush(ox.el("w:suppressAutoHyphens"), self.role_lines(note)),
+                rpr=self.role_run(note, force_color=True),
             ),
             ox.StyleSpec(
                 S.NOTE_REF,
@@ -670,10 +692,10 @@ class StyleSheet:
                 ppr=self.flush(
                     ox.border(bottom=(0.4, c.rule, 4)),
                     ox.el("w:suppressAutoHyphens"),
-                    self.lines(header_size, 1.2, before=0, after=0),
+                    self.role_lines(header),
                     ox.jc("center"),
                 ),
-                rpr=self.heading_run(header_size, ox.color(c.muted), *header_case),
+                rpr=self.role_run(header, *header_case),
             ),
             ox.StyleSpec(
                 S.FOOTER,
@@ -682,26 +704,31 @@ class StyleSheet:
                 based_on=S.NORMAL,
                 ui_priority=99,
                 hidden=True,
-                ppr=self.flush(self.lines(b * 0.8, 1.2, before=0, after=0), ox.jc("center")),
-                rpr=self.heading_run(b * 0.8, ox.color(c.muted)),
+                ppr=self.flush(self.role_lines(folio), ox.jc("center")),
+                rpr=self.role_run(folio, *((self.tracking(folio),) if folio.letter_spacing else ())),
             ),
         ]
 
     def characters(self) -> list[ox.StyleSpec]:
         """Character styles: emphasis, strong, code, links, and the small labels."""
-        b, c = self.base, self.c
+        c = self.c
 
         def char(style_id: str, name: str, *rpr: Any, custom: bool = False, **kw: Any) -> ox.StyleSpec:
             return ox.StyleSpec(
                 style_id, name, "character", based_on="DefaultParagraphFont", rpr=rpr, custom=custom, **kw
             )
 
-        credit_size = b * 0.85 * 0.9
+        credit, code = self.r["credit"], self.r["code"]
         return [
             char(S.EMPH, "Emphasis", ox.on("w:i"), ox.on("w:iCs"), quick=True, ui_priority=20),
             char(S.STRONG, "Strong", ox.on("w:b"), ox.on("w:bCs"), quick=True, ui_priority=22),
             char(
-                S.CODE, "Verbatim Char", ox.fonts(self.mono_font), ox.on("w:noProof"), *ox.size(b * 0.92), custom=True
+                S.CODE,
+                "Verbatim Char",
+                ox.fonts(code.font_family),
+                ox.on("w:noProof"),
+                *ox.size(code.font_size),
+                custom=True,
             ),
             char(
                 S.LINK, "Hyperlink", ox.color(c.accent), ox.el("w:u", {"w:val": "single"}), ui_priority=99, hidden=True
@@ -718,11 +745,16 @@ class StyleSheet:
                 S.CREDIT,
                 "Credit",
                 ox.on("w:caps"),
-                self.letter_spacing(credit_size, 0.04),
-                *ox.size(credit_size),
+                self.tracking(credit),
+                *ox.size(credit.font_size),
                 custom=True,
             ),
-            char(S.PULL_ATTRIBUTION, "Pull Quote Attribution", *ox.size(b * 1.45 * 0.6), custom=True),
+            char(
+                S.PULL_ATTRIBUTION,
+                "Pull Quote Attribution",
+                *ox.size(self.r["pullquote"].extra["attribution_size"]),
+                custom=True,
+            ),
         ]
 
     def book_parts(self) -> list[ox.StyleSpec]:

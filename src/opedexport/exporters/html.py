@@ -44,6 +44,7 @@ from lxml.builder import ElementMaker
 from .. import model as m
 from ..errors import ExportError
 from ..fetch import Fetcher
+from ..roles import role_table
 from ..theme import Theme
 from ._cover import fetch_image
 from ._html import XHTML_NS, environment, render_article, to_html_string
@@ -174,7 +175,9 @@ class HtmlExporter(Exporter):
                 font_src[name] = f"fonts/{_url_path(name)}"
             else:
                 font_src[name] = _data_uri(media_type, data)
-        css = environment(theme).get_template("web.css.j2").render(theme=theme, book=False, font_src=font_src)
+        css = environment(theme).get_template("web.css.j2").render(
+            theme=theme, roles=role_table(theme), book=False, font_src=font_src
+        )
         if folder:
             files[f"{assets_dir}/style.css"] = css.encode("utf-8")
         _make_page(root, article, css=None if folder else css, stylesheet=f"{_url_path(assets_dir)}/style.css")
