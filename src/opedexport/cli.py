@@ -8,6 +8,7 @@
     opedexport inspect INPUT [--lang LANG]
     opedexport formats
     opedexport themes
+    opedexport theme show NAME_OR_PATH [--json]
     opedexport serve [--host 127.0.0.1] [--port 8000] [--workers N] [--queue N] [--max-bytes N]
                      [--time-limit SECONDS] [--themes-dir DIR]
 
@@ -288,6 +289,64 @@ def _cmd_themes(args: argparse.Namespace, rep: _Reporter) -> int:
     return 1 if rep.failures else 0
 
 
+def _cmd_theme_show(args: argparse.Namespace, rep: _Reporter) -> int:
+    """Print a theme's role table: a table on a terminal (or plain columns), JSON with ``--json``."""
+    import json
+
+    from .roles import role_table
+
+    theme = rep.run(args.theme, lambda: load_theme(args.theme))
+    if theme is None:
+        return 1
+    table = role_table(theme)
+    if args.json:
+        sys.stdout.write(json.dumps(table.as_json(), indent=2, ensure_ascii=False) + "\n")
+        return 0
+    headers = ("role", "font", "size", "leading", "before", "after", "indent", "align", "look", "colour", "DOCX style")
+    rows: list[tuple[str, ...]] = []
+    for name, role in table.items():
+        looks: list[str] = [x for x in (role.weight, role.style, role.case) if x not in ("normal", "none")]
+        if role.letter_spacing:
+            looks.append(f"tracking {role.letter_spacing:.2f}")
+        look = " ".join(looks) or "-"
+        if role.first_line_indent:
+            indent = f"{role.first_line_indent:.2f} first line"
+        else:
+            indent = f"{role.indent_left:.2f}" if role.indent_left else "-"
+        rows.append(
+            (
+                name,
+                role.font_family,
+                f"{role.font_size:.2f}",
+                f"{role.line_height:.2f}",
+                f"{role.space_before:.2f}",
+                f"{role.space_after:.2f}",
+                indent,
+                role.align,
+                look,
+                role.color,
+                role.docx_style,
+            )
+        )
+    title = f"{theme.name}: roles (lengths in points)"
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.table import Table
+
+        grid = Table(title=title)
+        for header in headers:
+            grid.add_column(header, justify="right" if header in ("size", "leading", "before", "after") else "left")
+        for row in rows:
+            grid.add_row(*row)
+        Console().print(grid)
+    else:
+        widths = [max(len(str(r[i])) for r in (headers, *rows)) for i in range(len(headers))]
+        print(title)
+        for row in (headers, *rows):
+            print("  ".join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+    return 0
+
+
 def _cmd_serve(args: argparse.Namespace, rep: _Reporter) -> int:
     try:
         from .serve import ServeConfig, run
@@ -411,6 +470,14 @@ def build_parser() -> argparse.ArgumentParser:
     fmts.set_defaults(func=_cmd_formats, verbose=False, debug=False)
     themes = sub.add_parser("themes", help="list built-in themes")
     themes.set_defaults(func=_cmd_themes, verbose=False, debug=False)
+    theme = sub.add_parser("theme", help="look into a theme")
+    theme_sub = theme.add_subparsers(dest="theme_command", required=True)
+    show = theme_sub.add_parser(
+        "show", help="print a theme's role table: the size, spacing and colour of every role, as every format uses it"
+    )
+    show.add_argument("theme", metavar="NAME_OR_PATH", help="a built-in theme's name or a theme folder")
+    show.add_argument("--json", action="store_true", help='print {"roles": {ROLE: {...}}} as JSON')
+    show.set_defaults(func=_cmd_theme_show, verbose=False, debug=False)
     _add_serve(sub)
     return parser
 

@@ -379,7 +379,7 @@ def _compute(theme: Theme) -> RoleTable:
         tracking=0.6,
         color=c.muted,
         docx="Rule",
-        css=".article-body hr",
+        css=".article-body hr::after",  # the asterisms (the rule's space is on .article-body hr)
     )
     add("code", font="mono", size=b * 0.92, line=lead, docx="VerbatimChar", css=".article-body code")
     add(
@@ -434,6 +434,7 @@ def _compute(theme: Theme) -> RoleTable:
         css="@page @top-center",
         extra={
             "rule_gap": b * 0.3,
+            "margin_gap": float(theme.page.margin_top) * 0.28,  # from the text block up to its baseline
         },
     )
     add(
@@ -446,5 +447,6 @@ def _compute(theme: Theme) -> RoleTable:
         color=c.muted,
         docx="Footer",
         css="@page @bottom-center",
+        extra={"margin_gap": float(theme.page.margin_bottom) * 0.3},  # from the text block down to its top
     )
     return RoleTable(roles, b)

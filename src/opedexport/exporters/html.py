@@ -175,8 +175,10 @@ class HtmlExporter(Exporter):
                 font_src[name] = f"fonts/{_url_path(name)}"
             else:
                 font_src[name] = _data_uri(media_type, data)
-        css = environment(theme).get_template("web.css.j2").render(
-            theme=theme, roles=role_table(theme), book=False, font_src=font_src
+        css = (
+            environment(theme)
+            .get_template("web.css.j2")
+            .render(theme=theme, roles=role_table(theme), book=False, font_src=font_src)
         )
         if folder:
             files[f"{assets_dir}/style.css"] = css.encode("utf-8")
