@@ -101,21 +101,25 @@ Decoding
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import replace
 
-from ...errors import InputError, ModelError
+from ...errors import InputError, ModelError, TextNormalisedWarning
 from ...langdetect import detect_language
 from ...model import Article, Block, Heading, Paragraph, Table, plain_text
 from .._normalize import DUPLICATE_TITLE, safe_url, same_title
 from ..base import Reader, ReadResult, Removal, Source
 from ..text import LineRules
-from ._common import _DROP_TAGS, _VOID_TAGS
+from ._common import _DROP_TAGS, _HEADINGS, _VOID_TAGS, El, _text
 from ._convert import _Converter, _inlines_of
 from ._decode import _decode, _parse
-from ._find import _drop_chrome, _find_article, _lead_figures, _note_refs, _notes_section, _words
+from ._find import _drop_chrome, _find_article, _lead_figures, _note_refs, _notes_section, _outside, _words
 from ._meta import _add_visible, _lang_tag, _Meta, _page_title, _stated_meta, _visible
 
 __all__ = ["HtmlReader", "safe_url"]
+
+#: The title of a page that names none.
+_UNTITLED = "Untitled"
 
 # --------------------------------------------------------------------------- the reader
 
@@ -151,19 +155,27 @@ class HtmlReader(Reader):
                 section.drop_tree()
         _add_visible(meta, _visible(body, guess))
         meta.title = meta.title or _page_title(root, meta.publication)
-        dropped = _drop_chrome(body)
-        container = _find_article(body)
-        if container is None or not meta.title:
-            what = "no article found" if container is None else "no title found"
-            raise InputError(f"{what} in the page", path=where)
+        parts = _find_article(body, meta.title)
+        if not parts:
+            raise InputError("no article found in the page", path=where)
+        lead = _lead_figures(parts[0])
         removed = [
-            Removal(el.sourceline or 1, _words(el)[:200], f"html:{reason}")
-            for el, parent, reason in dropped
-            if (parent is container or container in parent.iterancestors()) and _words(el)
+            Removal(el.sourceline or 1, words[:200], f"chrome:{reason}")
+            for el, reason in [*_outside(body, parts, lead), *_drop_chrome(body, parts)]
+            if (words := _words(el))
         ]
+        if not meta.title:
+            meta.title = _first_heading(parts) or _UNTITLED
+            if meta.title == _UNTITLED:
+                warnings.warn(
+                    TextNormalisedWarning(
+                        f"{where}: the page names no title (no <title>, og:title or heading); it is {_UNTITLED!r}"
+                    ),
+                    stacklevel=2,
+                )
         conv = _Converter(refs, meta.url, notes, where)
-        blocks = [(b, f.sourceline or 1) for f in _lead_figures(container) for b in conv.figure(f)]
-        blocks += conv.top_blocks(container, meta.title)
+        blocks = [(b, f.sourceline or 1) for f in lead for b in conv.figure(f)]
+        blocks += conv.top_blocks(parts, meta.title)
         if lang:
             notes.append(f"language {lang}: given by the caller")
         elif meta.lang:
@@ -249,3 +261,8 @@ def _tidy_blocks(
             break
         kept.pop()
     return kept
+
+
+def _first_heading(parts: list[El]) -> str:
+    """The text of the article's first heading, or ``""``."""
+    return next((text for part in parts for h in part.iter(*_HEADINGS) if (text := _text(h))), "")

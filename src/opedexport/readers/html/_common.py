@@ -42,16 +42,16 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs
 #: Never read: active, embedded or form content.
 _DROP_TAGS = frozenset(
     "script style noscript template iframe frame frameset object embed applet svg math canvas video audio "
-    "source track map area form input button select textarea option link meta base dialog param".split()
+    "source track map area input button select textarea option link meta base dialog param".split()
 )
 #: HTML5's empty elements that libxml2's HTML 4 parser does not know: what it nests in them is their siblings.
 _VOID_TAGS = frozenset({"source", "track", "embed", "wbr", "keygen"})
-_CHROME_TAGS = frozenset({"nav", "header", "footer", "aside", "menu"})
+_CHROME_TAGS = frozenset({"nav", "header", "footer", "aside", "menu", "form"})
 _CHROME_ROLES = frozenset(
     "navigation banner contentinfo complementary search dialog alertdialog menu menubar toolbar tablist".split()
 )
 _CHROME_NAME = re.compile(
-    r"(?:^|[-_])(?:share\w*|social|sosmed|related\w*|terkait|recommend\w*|rekomendasi|comments?|komentar"
+    r"(?:^|[-_])(?:share\w*|social|slideshow|carousel|slider|lightbox|timestamp|updated|dateline|pubdate|sosmed|related\w*|terkait|recommend\w*|rekomendasi|comments?|komentar"
     r"|disqus|sidebar|widget|newsletter|subscribe|subscription|langganan|promo\w*|advert\w*|iklan|ads?|adsbygoogle"
     r"|adunit|adslot|dfp|gpt|banner|bagikan|sponsor\w*|breadcrumbs?|pagination|pager|tags|taglist|tagcloud|topics|popular"
     r"|terpopuler|trending|mostread|most-read|baca-juga|bacajuga|read-also|also-read|more-stories|outbrain|taboola"

@@ -160,12 +160,14 @@ class _Converter:
 
     # ----------------------------------------------------------------- blocks
 
-    def top_blocks(self, container: El, title: str) -> list[tuple[Block, int]]:
-        """The container's blocks, each with its line in the page; heading levels are ranked without the title."""
+    def top_blocks(self, parts: list[El], title: str) -> list[tuple[Block, int]]:
+        """The blocks of the article's parts, each with its line in the page; heading levels are ranked
+        across the parts, without the title.
+        """
         self.levels = heading_levels(
-            int(h.tag[1]) for h in container.iter(*_HEADINGS) if not same_title(_text(h), title)
+            int(h.tag[1]) for part in parts for h in part.iter(*_HEADINGS) if not same_title(_text(h), title)
         )
-        return self._located(container)
+        return [located for part in parts for located in self._located(part)]
 
     def _located(self, el: El) -> list[tuple[Block, int]]:
         """``el``'s blocks with their lines; generic wrappers (``div``, ``section`` …) are looked through."""

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
+from .._normalize import same_title
 from ._common import (
     _BODY_NAMES,
     _CHROME_NAME,
@@ -11,6 +13,7 @@ from ._common import (
     _CHROME_TAGS,
     _DROP_TAGS,
     _HEADINGS,
+    _INLINE_TAGS,
     _NOTE_MARKER,
     _NOTEREF_NAME,
     _NOTES_NAME,
@@ -74,24 +77,119 @@ def _notes_section(el: El) -> El:
 
 # --------------------------------------------------------------------------- finding the article
 
+#: Tags whose text a paragraph scorer counts as a paragraph of its parent.
+_PARAGRAPH_TAGS = frozenset({"p", "pre", "td", "blockquote", "dd", "li"})
+#: Wrappers whose own running text (text between ``<br>``, no ``<p>``) counts as paragraphs of their own.
+_WRAPPER_TAGS = frozenset({"div", "section", "article", "main", "td", "font", "center", "span", "form", "body"})
+#: Below this many characters, a run of text is no paragraph (a label, a date, a button).
+_MIN_PARAGRAPH = 25
+#: Chrome words that an element holding most of the page's text still obeys (comments are long too).
+_ALWAYS_CHROME = ("comment", "komentar", "disqus")
+
 
 def _is_body_hint(el: El) -> bool:
     """Whether a CMS marks ``el`` as the article's body."""
     return el.get("itemprop") == "articleBody" or any(n.lower() in _BODY_NAMES for n in _classes(el))
 
 
+def _hint_names(el: El) -> set[str]:
+    """The body hints ``el`` carries (``itemprop`` and class names), to find the other parts of a split body."""
+    names = {n.lower() for n in _classes(el) if n.lower() in _BODY_NAMES}
+    return names | ({"itemprop"} if el.get("itemprop") == "articleBody" else set())
+
+
+def _chrome_word(el: El) -> str:
+    """The chrome word in ``el``'s class names or id (``share``, ``related`` …), or ``""``."""
+    for name in _classes(el):
+        if m := _CHROME_NAME.search(name):
+            return m.group(0).strip("-_").lower()
+    return ""
+
+
+def _hidden(el: El) -> bool:
+    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+        return True
+    return re.search(r"display\s*:\s*none|visibility\s*:\s*hidden", el.get("style") or "", re.IGNORECASE) is not None
+
+
+class _Weights:
+    """Text measures of elements, computed once each: text length, link text, paragraph score."""
+
+    def __init__(self, body: El):
+        self.length: dict[El, int] = {}
+        self.links: dict[El, int] = {}
+        self.scores: dict[El, float] = {}
+        self._score(body)
+
+    def text(self, el: El) -> int:
+        """How many characters of text ``el`` holds (white space collapsed)."""
+        if el not in self.length:
+            self.length[el] = len(_text(el))
+        return self.length[el]
+
+    def link_density(self, el: El) -> float:
+        """The share of ``el``'s text that sits in links."""
+        if el not in self.links:
+            self.links[el] = sum(len(_text(a)) for a in el.iter("a"))
+        return self.links[el] / max(self.text(el), 1)
+
+    def weight(self, el: El) -> float:
+        """How much text ``el`` holds outside links."""
+        return self.text(el) * (1 - min(self.link_density(el), 1.0))
+
+    def _score(self, body: El) -> None:
+        """Score each element by the paragraphs it holds, as readability does (a paragraph scores its parent
+        fully, its grandparent half, the next a third); text run between ``<br>`` in a wrapper counts too.
+        """
+        for el in body.iter():
+            tag = _tag(el)
+            if tag in _PARAGRAPH_TAGS:
+                text, links = _text(el), sum(len(_text(a)) for a in el.iter("a"))
+                first = el.getparent()
+            elif tag in _WRAPPER_TAGS:
+                text, links = _running_text(el)
+                first = el
+            else:
+                continue
+            if len(text) < _MIN_PARAGRAPH or links > len(text) / 2:
+                continue
+            score = 1 + text.count(",") + text.count("、") + min(len(text) // 100, 3)
+            ancestors = [first, *first.iterancestors()] if first is not None else []
+            for level, ancestor in enumerate(ancestors[:3]):
+                self.scores[ancestor] = self.scores.get(ancestor, 0.0) + score / (1, 2, 3)[level]
+
+    def best(self, within: El) -> El | None:
+        """The element with the best paragraph score, discounted by its link density."""
+        ranked = [
+            (s * (1 - self.link_density(el)), el)
+            for el, s in self.scores.items()
+            if el is within or within in el.iterancestors()
+        ]
+        return max(ranked, key=lambda r: r[0])[1] if ranked else None
+
+
+def _running_text(el: El) -> tuple[str, int]:
+    """The text that sits directly in ``el`` (between its block children), and how much of it is link text."""
+    parts = [el.text or ""]
+    links = 0
+    for child in el:
+        tag = _tag(child)
+        if tag in _INLINE_TAGS:
+            words = _text(child)
+            parts.append(" " + words + " ")
+            links += len(words) if tag == "a" else sum(len(_text(a)) for a in child.iter("a"))
+        parts.append(child.tail or "")
+    return " ".join("".join(parts).split()), links
+
+
 class _Chrome:
     """Decides which elements of a page are chrome.
 
-    An element is never chrome when it holds the article: when it is, or holds, an
-    element marked as the body, the ``<main>`` or the ``<article>`` with the most
-    text, or (unless it names comments) half the text of the page's paragraphs.
+    An element is never chrome when it holds the article (``keep``), nor, for a chrome word in its class
+    name other than comments, when it holds half the text of the page's paragraphs.
     """
 
-    def __init__(self, body: El):
-        articles = sorted(body.iter("article"), key=_text_weight)
-        keep = [el for el in body.iter() if isinstance(el.tag, str) and _is_body_hint(el)]
-        keep += [*body.iter("main"), *articles[-1:]]
+    def __init__(self, body: El, keep: Iterable[El] = ()):
         self.anchors = {a for el in keep for a in (el, *el.iterancestors())}
         self.half = sum(len(_text(p)) for p in body.iter("p")) / 2
 
@@ -102,64 +200,146 @@ class _Chrome:
             return tag
         if el in self.anchors or _named(el, _PULLQUOTE_NAME) or tag in _HEADINGS or tag == "figure":
             return ""
-        if el.get("hidden") is not None or el.get("aria-hidden") == "true":
-            return "hidden"
-        if re.search(r"display\s*:\s*none|visibility\s*:\s*hidden", el.get("style") or "", re.IGNORECASE):
+        if _hidden(el):
             return "hidden"
         if tag in _CHROME_TAGS:
             inside = any(_tag(a) in ("blockquote", "figure") for a in el.iterancestors())
             return "" if inside and tag in ("footer", "header") else tag
         if (role := (el.get("role") or "").lower()) in _CHROME_ROLES:
             return role
-        for name in _classes(el):
-            if m := _CHROME_NAME.search(name):
-                word = m.group(0).strip("-_").lower()
-                heavy = sum(len(_text(p)) for p in el.iter("p")) >= self.half > 0
-                return "" if heavy and not word.startswith(("comment", "komentar", "disqus")) else word
+        if word := _chrome_word(el):
+            heavy = sum(len(_text(p)) for p in el.iter("p")) >= self.half > 0
+            return "" if heavy and not word.startswith(_ALWAYS_CHROME) else _category(word)
         return ""
 
 
-def _text_weight(el: El) -> int:
-    """How much text the element holds outside links."""
-    return len(_text(el)) - sum(len(_text(a)) for a in el.iter("a"))
+def _category(word: str) -> str:
+    """A chrome word as a rule name: ``sharedaddy`` is ``share``, ``relatedposts`` is ``related``."""
+    for stem in ("share", "related", "recommend", "promo", "advert", "sponsor", "comment", "breadcrumb"):
+        if word.startswith(stem):
+            return stem
+    return word
 
 
-def _find_article(body: El) -> El | None:
-    """The element holding the article's body (see the module docstring)."""
+def _excluded(el: El, weights: _Weights) -> bool:
+    """Whether a candidate for the article is in page chrome that no article sits in (nav, aside, a footer …)."""
+    for node in (el, *el.iterancestors()):
+        tag = _tag(node)
+        if tag in ("nav", "aside", "footer", "menu") or _hidden(node):
+            return True
+        if (node.get("role") or "").lower() in _CHROME_ROLES:
+            return True
+    return _chrome_word(el).startswith(("comment", "komentar", "related", "recommend", "popular", "trending"))
+
+
+def _find_article(body: El, title: str = "") -> list[El]:
+    """The elements holding the article's body, in page order (more than one when a CMS splits it); ``[]`` when none.
+
+    In order of trust: the elements a CMS marks as the body (the one with most text, and the others of the
+    same name inside the same ``<article>``); else the ``<article>`` showing the title (or, when none
+    does, holding most text outside links); else ``<main>``; else the element whose paragraphs score best,
+    with those of its siblings that score near it.
+    """
+    weights = _Weights(body)
     hinted = [el for el in body.iter() if isinstance(el.tag, str) and _is_body_hint(el)]
-    for group in (hinted, list(body.iter("article")), [*body.iter("main"), *body.xpath("//*[@role='main']")]):
-        scored = [(w, el) for el in group if (w := _text_weight(el)) > 0]
-        if scored:
-            return max(scored, key=lambda s: s[0])[1]
-    scores: dict[El, float] = {}
-    for p in body.iter("p", "pre", "td", "blockquote"):
-        text = _text(p)
-        if len(text) < 25:
+    hinted = [el for el in hinted if weights.weight(el) > 0 and not _excluded(el, weights)]
+    if hinted:
+        best = max(hinted, key=weights.weight)
+        if weights.weight(best) >= _MIN_PARAGRAPH * 4 or not _scored_elsewhere(best, weights, body):
+            return _split_parts(best, hinted, weights)
+    articles = [el for el in body.iter("article") if weights.weight(el) > 0 and not _excluded(el, weights)]
+    if title:
+        titled = [a for a in articles if any(same_title(_text(h), title) for h in a.iter(*_HEADINGS))]
+        articles = titled or articles
+    if articles:
+        return [max(articles, key=lambda a: weights.scores.get(a, 0.0) + weights.weight(a) / 100)]
+    mains = [el for el in (*body.iter("main"), *body.xpath("//*[@role='main']")) if weights.weight(el) > 0]
+    if mains:
+        return [max(mains, key=weights.weight)]
+    best_scored = weights.best(body)
+    if best_scored is None:
+        return []
+    return _with_siblings(best_scored, weights)
+
+
+def _scored_elsewhere(el: El, weights: _Weights, body: El) -> bool:
+    """Whether the page's paragraphs lie mostly outside ``el`` (a hint on a teaser, not on the body)."""
+    best = weights.best(body)
+    return best is not None and best is not el and el not in best.iterancestors() and best not in el.iterancestors()
+
+
+def _split_parts(best: El, hinted: list[El], weights: _Weights) -> list[El]:
+    """``best`` and the other elements that carry one of its hints inside the same ``<article>`` (a split body)."""
+    names = _hint_names(best)
+    article = next(best.iterancestors("article"), None)
+    parts = [best]
+    for el in hinted:
+        if el is best or not (_hint_names(el) & names) or next(el.iterancestors("article"), None) is not article:
             continue
-        score = 1 + text.count(",") + min(len(text) // 100, 3)
-        for level, ancestor in enumerate(p.iterancestors()):
-            if level == 3:
-                break
-            scores[ancestor] = scores.get(ancestor, 0.0) + score / (1, 2, 3)[level]
-    if not scores:
-        return None
-    return max(scores, key=lambda el: scores[el] * (1 - (len(_text(el)) - _text_weight(el)) / max(len(_text(el)), 1)))
+        if any(p in el.iterancestors() or el in p.iterancestors() for p in parts):
+            continue
+        parts.append(el)
+    order = {el: i for i, el in enumerate(best.getroottree().iter())}
+    return sorted(parts, key=order.__getitem__)
 
 
-def _drop_chrome(body: El) -> list[tuple[El, El, str]]:
-    """Remove the page chrome (the outermost elements only); return each with its former parent and reason."""
-    judge = _Chrome(body)
+def _with_siblings(best: El, weights: _Weights) -> list[El]:
+    """``best`` and its siblings that score at least a fifth of it, or that are long paragraphs of few links."""
+    parent = best.getparent()
+    if parent is None:
+        return [best]
+    floor = max(10.0, weights.scores.get(best, 0.0) * 0.2)
+    parts: list[El] = []
+    for sibling in parent:
+        if sibling is best:
+            parts.append(sibling)
+        elif not isinstance(sibling.tag, str):
+            continue
+        elif (weights.scores.get(sibling, 0.0) >= floor and weights.link_density(sibling) < 0.25) or (
+            _tag(sibling) == "p" and weights.text(sibling) > 80 and weights.link_density(sibling) < 0.25
+        ):
+            parts.append(sibling)
+    return parts
+
+
+def _drop_chrome(body: El, parts: list[El]) -> list[tuple[El, str]]:
+    """Remove the page chrome inside the article (the outermost chrome elements only); return each and why."""
+    judge = _Chrome(body, parts)
     inside: set[El] = set()  # the chrome found so far and everything in it
-    dropped: list[tuple[El, El, str]] = []
-    for el in body.iter():
-        if el.getparent() in inside:
-            inside.add(el)
-        elif el is not body and isinstance(el.tag, str) and (reason := judge.reason(el)):
-            inside.add(el)
-            dropped.append((el, el.getparent(), reason))
-    for el, _parent, _reason in dropped:
+    dropped: list[tuple[El, str]] = []
+    for part in parts:
+        for el in part.iter():
+            if el.getparent() in inside:
+                inside.add(el)
+            elif el is not part and isinstance(el.tag, str) and (reason := judge.reason(el)):
+                inside.add(el)
+                dropped.append((el, reason))
+    for el, _reason in dropped:
         el.drop_tree()
     return dropped
+
+
+def _outside(body: El, parts: list[El], used: Iterable[El]) -> list[tuple[El, str]]:
+    """The blocks of the page outside the article that hold text, each with why it is not the article.
+
+    One entry per outermost block: a menu of fifty links is one entry.
+    """
+    judge = _Chrome(body, parts)
+    keep = {a for el in (*parts, *used) for a in el.iterancestors()}
+    skip = set(parts) | set(used)
+    out: list[tuple[El, str]] = []
+
+    def walk(el: El) -> None:
+        for child in el:
+            if not isinstance(child.tag, str) or child in skip:
+                continue
+            if child in keep:
+                walk(child)
+            elif _words(child):
+                out.append((child, judge.reason(child) or "outside-article"))
+
+    walk(body)
+    return out
 
 
 def _words(el: El) -> str:
