@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .._normalize import same_title
+from .._normalize import _comparable
 from ._common import (
     _BODY_NAMES,
     _CHROME_NAME,
@@ -78,7 +78,7 @@ def _notes_section(el: El) -> El:
 # --------------------------------------------------------------------------- finding the article
 
 #: Tags whose text a paragraph scorer counts as a paragraph of its parent.
-_PARAGRAPH_TAGS = frozenset({"p", "pre", "td", "blockquote", "dd", "li"})
+_PARAGRAPH_TAGS = frozenset({"p", "pre", "td", "blockquote"})
 #: Wrappers whose own running text (text between ``<br>``, no ``<p>``) counts as paragraphs of their own.
 _WRAPPER_TAGS = frozenset({"div", "section", "article", "main", "td", "font", "center", "span", "form", "body"})
 #: Below this many characters, a run of text is no paragraph (a label, a date, a button).
@@ -151,7 +151,7 @@ class _Weights:
                 first = el
             else:
                 continue
-            if len(text) < _MIN_PARAGRAPH or links > len(text) / 2:
+            if len(text) < _MIN_PARAGRAPH or links > len(text) / 2 or _in_chrome(el):
                 continue
             score = 1 + text.count(",") + text.count("、") + min(len(text) // 100, 3)
             ancestors = [first, *first.iterancestors()] if first is not None else []
@@ -221,15 +221,29 @@ def _category(word: str) -> str:
     return word
 
 
-def _excluded(el: El, weights: _Weights) -> bool:
-    """Whether a candidate for the article is in page chrome that no article sits in (nav, aside, a footer …)."""
+#: Chrome words that no article sits in.
+_NEVER_ARTICLE = ("comment", "komentar", "disqus", "related", "recommend", "rekomendasi", "terkait", "popular")
+
+
+def _in_chrome(el: El) -> bool:
+    """Whether ``el`` is, or sits in, page chrome that no article sits in: a nav, an aside, a footer, comments,
+    related posts, something hidden.
+    """
     for node in (el, *el.iterancestors()):
         tag = _tag(node)
         if tag in ("nav", "aside", "footer", "menu") or _hidden(node):
             return True
         if (node.get("role") or "").lower() in _CHROME_ROLES:
             return True
-    return _chrome_word(el).startswith(("comment", "komentar", "related", "recommend", "popular", "trending"))
+        if _chrome_word(node).startswith(_NEVER_ARTICLE):
+            return True
+    return False
+
+
+def _shows_title(heading: str, title: str) -> bool:
+    """Whether a heading is the page's title (also when the title has the site's name appended)."""
+    mine, theirs = _comparable(heading), _comparable(title)
+    return bool(mine) and (mine == theirs or (len(mine) >= 12 and theirs.startswith(mine)))
 
 
 def _find_article(body: El, title: str = "") -> list[El]:
@@ -242,17 +256,21 @@ def _find_article(body: El, title: str = "") -> list[El]:
     """
     weights = _Weights(body)
     hinted = [el for el in body.iter() if isinstance(el.tag, str) and _is_body_hint(el)]
-    hinted = [el for el in hinted if weights.weight(el) > 0 and not _excluded(el, weights)]
+    hinted = [el for el in hinted if weights.weight(el) > 0 and not _in_chrome(el)]
     if hinted:
         best = max(hinted, key=weights.weight)
         if weights.weight(best) >= _MIN_PARAGRAPH * 4 or not _scored_elsewhere(best, weights, body):
             return _split_parts(best, hinted, weights)
-    articles = [el for el in body.iter("article") if weights.weight(el) > 0 and not _excluded(el, weights)]
+    articles = [el for el in body.iter("article") if weights.weight(el) > 0 and not _in_chrome(el)]
     if title:
-        titled = [a for a in articles if any(same_title(_text(h), title) for h in a.iter(*_HEADINGS))]
+        titled = [a for a in articles if any(_shows_title(_text(h), title) for h in a.iter(*_HEADINGS))]
         articles = titled or articles
     if articles:
-        return [max(articles, key=lambda a: weights.scores.get(a, 0.0) + weights.weight(a) / 100)]
+        return [
+            max(
+                articles, key=lambda a: weights.weight(a) - sum(weights.weight(n) for n in a.iterdescendants("article"))
+            )
+        ]
     mains = [el for el in (*body.iter("main"), *body.xpath("//*[@role='main']")) if weights.weight(el) > 0]
     if mains:
         return [max(mains, key=weights.weight)]
