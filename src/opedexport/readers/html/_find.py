@@ -81,6 +81,8 @@ def _notes_section(el: El) -> El:
 _PARAGRAPH_TAGS = frozenset({"p", "pre", "td", "blockquote"})
 #: Wrappers whose own running text (text between ``<br>``, no ``<p>``) counts as paragraphs of their own.
 _WRAPPER_TAGS = frozenset({"div", "section", "article", "main", "td", "font", "center", "span", "form", "body"})
+#: Blocks that a list of links (related stories, tags) comes in.
+_LINK_BLOCKS = frozenset({"ul", "ol", "dl", "div", "section", "table", "span"})
 #: Below this many characters, a run of text is no paragraph (a label, a date, a button).
 _MIN_PARAGRAPH = 25
 #: Chrome words that an element holding most of the page's text still obeys (comments are long too).
@@ -115,11 +117,12 @@ def _hidden(el: El) -> bool:
 class _Weights:
     """Text measures of elements, computed once each: text length, link text, paragraph score."""
 
-    def __init__(self, body: El):
+    def __init__(self, body: El, *, score: bool = True):
         self.length: dict[El, int] = {}
         self.links: dict[El, int] = {}
         self.scores: dict[El, float] = {}
-        self._score(body)
+        if score:
+            self._score(body)
 
     def text(self, el: El) -> int:
         """How many characters of text ``el`` holds (white space collapsed)."""
@@ -192,6 +195,7 @@ class _Chrome:
     def __init__(self, body: El, keep: Iterable[El] = ()):
         self.anchors = {a for el in keep for a in (el, *el.iterancestors())}
         self.half = sum(len(_text(p)) for p in body.iter("p")) / 2
+        self.weights = _Weights(body, score=False)
 
     def reason(self, el: El) -> str:
         """Why ``el`` is page chrome, or ``""``."""
@@ -210,7 +214,17 @@ class _Chrome:
         if word := _chrome_word(el):
             heavy = sum(len(_text(p)) for p in el.iter("p")) >= self.half > 0
             return "" if heavy and not word.startswith(_ALWAYS_CHROME) else _category(word)
-        return ""
+        return "links" if self.link_list(el) else ""
+
+    def link_list(self, el: El) -> bool:
+        """Whether ``el`` is a list of links (related stories, a tag list) or a paragraph that is one link."""
+        tag = _tag(el)
+        density = self.weights.link_density(el)
+        if tag == "p":
+            return density >= 0.9 and self.weights.text(el) < 120
+        if tag not in _LINK_BLOCKS or density <= 0.5:
+            return False
+        return not any(self.weights.weight(p) >= 150 for p in el.iter("p"))
 
 
 def _category(word: str) -> str:
