@@ -160,7 +160,7 @@ class HtmlReader(Reader):
             raise InputError("no article found in the page", path=where)
         lead = _lead_figures(parts[0])
         removed = [
-            Removal(el.sourceline or 1, words[:200], f"chrome:{reason}")
+            Removal(el.sourceline or 1, words[:200], _chrome_rule(reason, words, guess))
             for el, reason in [*_outside(body, parts, lead), *_drop_chrome(body, parts)]
             if (words := _words(el))
         ]
@@ -266,3 +266,10 @@ def _tidy_blocks(
 def _first_heading(parts: list[El]) -> str:
     """The text of the article's first heading, or ``""``."""
     return next((text for part in parts for h in part.iter(*_HEADINGS) if (text := _text(h))), "")
+
+
+def _chrome_rule(reason: str, words: str, rules: LineRules) -> str:
+    """The rule name of a removed block: the language's boilerplate rule when one names it, else ``chrome:…``."""
+    if reason in ("links", "outside-article") and (rule := rules.boilerplate(words)):
+        return f"boilerplate:{rule}"
+    return f"chrome:{reason}"

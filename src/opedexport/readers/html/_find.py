@@ -211,10 +211,17 @@ class _Chrome:
             return "" if inside and tag in ("footer", "header") else tag
         if (role := (el.get("role") or "").lower()) in _CHROME_ROLES:
             return role
+        if tag == "blockquote" or self.quote_box(el):
+            return ""
         if word := _chrome_word(el):
             heavy = sum(len(_text(p)) for p in el.iter("p")) >= self.half > 0
             return "" if heavy and not word.startswith(_ALWAYS_CHROME) else _category(word)
         return "links" if self.link_list(el) else ""
+
+    def quote_box(self, el: El) -> bool:
+        """Whether ``el`` mostly holds a quotation (an embedded post: a tweet is a ``blockquote`` in a box)."""
+        quoted = sum(self.weights.text(q) for q in el.iter("blockquote") if q.getparent() is not None)
+        return quoted > 0 and quoted >= self.weights.text(el) / 2
 
     def link_list(self, el: El) -> bool:
         """Whether ``el`` is a list of links (related stories, a tag list) or a paragraph that is one link."""
