@@ -114,7 +114,7 @@ from ._common import _DROP_TAGS, _HEADINGS, _VOID_TAGS, El, _text
 from ._convert import _Converter, _inlines_of
 from ._decode import _decode, _parse
 from ._find import _drop_chrome, _find_article, _lead_figures, _note_refs, _notes_section, _outside, _words
-from ._meta import _add_visible, _lang_tag, _Meta, _page_title, _stated_meta, _visible
+from ._meta import _add_visible, _lang_tag, _Meta, _page_title, _stated_meta, _visible, disclosure_in, publication_in
 
 __all__ = ["HtmlReader", "safe_url"]
 
@@ -159,11 +159,15 @@ class HtmlReader(Reader):
         if not parts:
             raise InputError("no article found in the page", path=where)
         lead = _lead_figures(parts[0])
-        removed = [
-            Removal(el.sourceline or 1, words[:200], _chrome_rule(reason, words, guess))
-            for el, reason in [*_outside(body, parts, lead), *_drop_chrome(body, parts)]
-            if (words := _words(el))
-        ]
+        meta.publication = meta.publication or publication_in(body)
+        removed: list[Removal] = []
+        for el, reason in [*_outside(body, parts, lead), *_drop_chrome(body, parts)]:
+            if not (words := _words(el)):
+                continue
+            rule = _chrome_rule(reason, words, guess)
+            if not meta.disclosure and (disclosure := disclosure_in(words)):
+                meta.disclosure, rule = disclosure, "metadata:disclosure"
+            removed.append(Removal(el.sourceline or 1, words[:200], rule))
         if not meta.title:
             meta.title = _first_heading(parts) or _UNTITLED
             if meta.title == _UNTITLED:
@@ -208,6 +212,7 @@ class HtmlReader(Reader):
             summary=meta.summary if meta.summary != meta.subtitle else "",
             source_url=meta.url,
             rights=meta.rights,
+            disclosure=meta.disclosure,
             source_path=source.path,
         )
 
@@ -253,6 +258,9 @@ def _tidy_blocks(
             removed.append(Removal(line, words, "html:empty-section"))
         elif rule := rules.boilerplate(words, trailer=True):
             removed.append(Removal(line, words, f"boilerplate:{rule}"))
+        elif not meta.disclosure and (disclosure := disclosure_in(words)):
+            meta.disclosure = disclosure
+            removed.append(Removal(line, words, "metadata:disclosure"))
         elif note := rules.writer_note(words):
             if len(meta.authors) == 1 and not meta.authors[0].bio:
                 meta.authors[0] = replace(meta.authors[0], bio=note)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 import lxml.html
@@ -21,12 +22,15 @@ def _decode(source: Source) -> tuple[str, str]:
     if not data.strip():
         raise InputError("the input is empty", path=where)
     encoding, how = "utf-8", "UTF-8 (no charset declared)"
-    for bom, codec in _BOMS:
+    if source.decoded:  # a string decoded already: its declared charset no longer applies
+        encoding, how = "utf-8", "none (the page was given as text, decoded already)"
+        data = data.removeprefix(codecs.BOM_UTF8)
+    for bom, codec in () if source.decoded else _BOMS:
         if data.startswith(bom):
             data, encoding, how = data[len(bom) :], codec, f"{codec} (byte order mark)"
             break
     else:
-        if match := _META_CHARSET.search(data[:4096]):
+        if not source.decoded and (match := _META_CHARSET.search(data[:4096])):
             label = match.group(1).decode("ascii").lower()
             encoding, how = _CHARSET_ALIASES.get(label, label), f"{label} (meta charset)"
     text = ""

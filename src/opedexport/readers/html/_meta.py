@@ -33,6 +33,7 @@ class _Meta:
     tags: list[str] = field(default_factory=list)
     url: str = ""
     rights: str = ""
+    disclosure: str = ""
 
     def fill(self, other: _Meta) -> None:
         """Take from ``other`` every field still empty here."""
@@ -294,3 +295,45 @@ def _add_visible(meta: _Meta, visible: _Meta) -> None:
                 for a in meta.authors
             ]
     meta.fill(visible)
+
+
+# --------------------------------------------------------------------------- what the page's own lines say
+
+#: An author disclosure: a guest writer's note that the views are the writer's own.
+_DISCLOSURE = re.compile(
+    r"adalah penulis tamu|tanggung\s*jawab\s+(?:penuh\s+|pribadi\s+)?(?:dari\s+)?(?:si\s+)?penulis"
+    r"|opini ini (?:sepenuhnya|merupakan)|tidak (?:mewakili|mencerminkan) (?:pandangan|sikap) redaksi"
+    r"|views (?:expressed )?(?:here |in this (?:article|piece|column) )?are (?:those of )?the (?:author|writer)"
+    r"|(?:author|writer)['’]s own (?:views|opinions?)"
+    r"|do(?:es)? not necessarily (?:reflect|represent) the (?:views|position)",
+    re.IGNORECASE,
+)
+_COPYRIGHT = re.compile(r"(?:©|\(c\)|\bcopyright\b|\bhak cipta\b)", re.IGNORECASE)
+_COPYRIGHT_LEAD = re.compile(r"^(?:\s|©|\(c\)|copyright|hak cipta|\d{4}(?:\s*[-–]\s*\d{4})?|by\b|oleh\b|[:,])+", re.I)
+_COPYRIGHT_END = re.compile(
+    r"\.\s|\s[|•·–—-]\s|[|,;©]|\ball rights\b|\bhak cipta\b|\bdilarang\b|\bsemua hak\b", re.IGNORECASE
+)
+_FOLLOW = re.compile(
+    r"\b(?i:follow|ikuti)\s+(?!(?i:us|kami)\b)(?P<name>[A-Z][\w.'&-]*(?:\s+[A-Z][\w.'&-]*){0,3})\s+(?i:on|di)\s+"
+    r"(?i:twitter|facebook|instagram|x|youtube|tiktok|linkedin|threads|google news)\b"
+)
+
+
+def disclosure_in(text: str) -> str:
+    """``text`` when it is an author disclosure (at most a few sentences), else ``""``."""
+    return text if len(text) <= 500 and _DISCLOSURE.search(text) else ""
+
+
+def publication_in(body: El) -> str:
+    """The publication's name from a copyright line (``© 2025 Harian Contoh. …``) or a follow-us line."""
+    for el in body.iter():
+        own = (el.text or "") if isinstance(el.tag, str) else ""
+        if mark := _COPYRIGHT.search(own):
+            whole = _text(el)
+            line = whole[whole.find(mark.group(0)) :] if len(whole) <= 300 else " ".join(own[mark.start() :].split())
+            name = _COPYRIGHT_END.split(_COPYRIGHT_LEAD.sub("", line), maxsplit=1)[0].strip(" .")
+            if 2 <= len(name) <= 60 and name[0].isalnum():
+                return name
+        if (m := _FOLLOW.search(own)) is not None:
+            return m["name"]
+    return ""
