@@ -113,7 +113,7 @@ from ..text import LineRules
 from ._common import _DROP_TAGS, _HEADINGS, _VOID_TAGS, El, _text
 from ._convert import _Converter, _inlines_of
 from ._decode import _decode, _parse
-from ._find import _drop_chrome, _find_article, _lead_figures, _note_refs, _notes_section, _outside, _words
+from ._find import _drop_chrome, _find_article, _lead_figures, _note_refs, _notes_section, _outside
 from ._meta import _add_visible, _lang_tag, _Meta, _page_title, _stated_meta, _visible, disclosure_in, publication_in
 
 __all__ = ["HtmlReader", "safe_url"]
@@ -161,13 +161,11 @@ class HtmlReader(Reader):
         lead = _lead_figures(parts[0])
         meta.publication = meta.publication or publication_in(body)
         removed: list[Removal] = []
-        for el, reason in [*_outside(body, parts, lead), *_drop_chrome(body, parts)]:
-            if not (words := _words(el)):
-                continue
+        for line, words, reason in [*_outside(body, parts, lead), *_drop_chrome(body, parts)]:
             rule = _chrome_rule(reason, words, guess)
             if not meta.disclosure and (disclosure := disclosure_in(words)):
                 meta.disclosure, rule = disclosure, "metadata:disclosure"
-            removed.append(Removal(el.sourceline or 1, words[:200], rule))
+            removed.append(Removal(line, words, rule))
         if not meta.title:
             meta.title = _first_heading(parts) or _UNTITLED
             if meta.title == _UNTITLED:

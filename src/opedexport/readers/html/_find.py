@@ -78,7 +78,7 @@ def _notes_section(el: El) -> El:
 # --------------------------------------------------------------------------- finding the article
 
 #: Tags whose text a paragraph scorer counts as a paragraph of its parent.
-_PARAGRAPH_TAGS = frozenset({"p", "pre", "td", "blockquote"})
+_PARAGRAPH_TAGS = frozenset({"p", "pre", "blockquote"})
 #: Wrappers whose own running text (text between ``<br>``, no ``<p>``) counts as paragraphs of their own.
 _WRAPPER_TAGS = frozenset({"div", "section", "article", "main", "td", "font", "center", "span", "form", "body"})
 #: Blocks that a list of links (related stories, tags) comes in.
@@ -147,18 +147,18 @@ class _Weights:
         for el in body.iter():
             tag = _tag(el)
             if tag in _PARAGRAPH_TAGS:
-                text, links = _text(el), sum(len(_text(a)) for a in el.iter("a"))
+                runs = [(_text(el), sum(len(_text(a)) for a in el.iter("a")))]
                 first = el.getparent()
             elif tag in _WRAPPER_TAGS:
-                text, links = _running_text(el)
+                runs = _running_text(el)
                 first = el
             else:
                 continue
-            if len(text) < _MIN_PARAGRAPH or links > len(text) / 2 or _in_chrome(el):
+            runs = [(text, links) for text, links in runs if len(text) >= _MIN_PARAGRAPH and links <= len(text) / 2]
+            if not runs or first is None or _in_chrome(el):
                 continue
-            score = 1 + text.count(",") + text.count("、") + min(len(text) // 100, 3)
-            ancestors = [first, *first.iterancestors()] if first is not None else []
-            for level, ancestor in enumerate(ancestors[:3]):
+            score = sum(1 + text.count(",") + text.count("、") + min(len(text) // 100, 3) for text, _ in runs)
+            for level, ancestor in enumerate([first, *first.iterancestors()][:3]):
                 self.scores[ancestor] = self.scores.get(ancestor, 0.0) + score / (1, 2, 3)[level]
 
     def best(self, within: El) -> El | None:
@@ -171,18 +171,24 @@ class _Weights:
         return max(ranked, key=lambda r: r[0])[1] if ranked else None
 
 
-def _running_text(el: El) -> tuple[str, int]:
-    """The text that sits directly in ``el`` (between its block children), and how much of it is link text."""
-    parts = [el.text or ""]
-    links = 0
+def _running_text(el: El) -> list[tuple[str, int]]:
+    """The runs of text that sit directly in ``el`` (between its block children and line breaks), each with
+    how much of it is link text.
+    """
+    runs: list[tuple[str, int]] = []
+    parts, links = [el.text or ""], 0
     for child in el:
         tag = _tag(child)
-        if tag in _INLINE_TAGS:
+        if tag in _INLINE_TAGS and tag != "br":
             words = _text(child)
             parts.append(" " + words + " ")
             links += len(words) if tag == "a" else sum(len(_text(a)) for a in child.iter("a"))
+        else:
+            runs.append((" ".join("".join(parts).split()), links))
+            parts, links = [], 0
         parts.append(child.tail or "")
-    return " ".join("".join(parts).split()), links
+    runs.append((" ".join("".join(parts).split()), links))
+    return runs
 
 
 class _Chrome:
@@ -341,8 +347,10 @@ def _with_siblings(best: El, weights: _Weights) -> list[El]:
     return parts
 
 
-def _drop_chrome(body: El, parts: list[El]) -> list[tuple[El, str]]:
-    """Remove the page chrome inside the article (the outermost chrome elements only); return each and why."""
+def _drop_chrome(body: El, parts: list[El]) -> list[tuple[int, str, str]]:
+    """Remove the page chrome inside the article (the outermost chrome elements only); return what went
+    (line, text, reason).
+    """
     judge = _Chrome(body, parts)
     inside: set[El] = set()  # the chrome found so far and everything in it
     dropped: list[tuple[El, str]] = []
@@ -353,20 +361,21 @@ def _drop_chrome(body: El, parts: list[El]) -> list[tuple[El, str]]:
             elif el is not part and isinstance(el.tag, str) and (reason := judge.reason(el)):
                 inside.add(el)
                 dropped.append((el, reason))
+    out = [entry for el, reason in dropped for entry in _entries(el, reason)]
     for el, _reason in dropped:
         el.drop_tree()
-    return dropped
+    return out
 
 
-def _outside(body: El, parts: list[El], used: Iterable[El]) -> list[tuple[El, str]]:
-    """The blocks of the page outside the article that hold text, each with why it is not the article.
+def _outside(body: El, parts: list[El], used: Iterable[El]) -> list[tuple[int, str, str]]:
+    """The blocks of the page outside the article that hold text (line, text, why it is not the article).
 
     One entry per outermost block: a menu of fifty links is one entry.
     """
     judge = _Chrome(body, parts)
     keep = {a for el in (*parts, *used) for a in el.iterancestors()}
     skip = set(parts) | set(used)
-    out: list[tuple[El, str]] = []
+    out: list[tuple[int, str, str]] = []
 
     def walk(el: El) -> None:
         for child in el:
@@ -375,9 +384,27 @@ def _outside(body: El, parts: list[El], used: Iterable[El]) -> list[tuple[El, st
             if child in keep:
                 walk(child)
             elif _words(child):
-                out.append((child, judge.reason(child) or "outside-article"))
+                out.extend(_entries(child, judge.reason(child) or "outside-article"))
 
     walk(body)
+    return out
+
+
+#: A removed block holding more text than this is listed by its blocks (a comments section by comment).
+_LIST_WHOLE = 300
+
+
+def _entries(el: El, reason: str) -> list[tuple[int, str, str]]:
+    """One removed block as entries of ``removed`` (line, text, reason): itself, or when it holds much text,
+    its own running text and its block children, each listed the same way.
+    """
+    line, words = el.sourceline or 1, _words(el)
+    if len(words) <= _LIST_WHOLE or all(_tag(c) in _INLINE_TAGS for c in el if isinstance(c.tag, str)):
+        return [(line, words, reason)] if words else []
+    out = [(line, own, reason) for own, _links in _running_text(el) if len(own) > 1]
+    for child in el:
+        if isinstance(child.tag, str):
+            out.extend(_entries(child, reason))
     return out
 
 
