@@ -278,3 +278,15 @@ def test_a_menu_is_one_removal_not_one_per_link() -> None:
     assert len(menu) == 1
     assert menu[0].rule == "chrome:nav"
     assert menu[0].line == 8
+
+
+def test_an_updated_stamp_written_as_a_paragraph_is_removed() -> None:
+    page = (
+        "<html><head><title>Benches</title></head><body><article>"
+        f"{BODY}<p><em>Updated at 1:23 p.m.</em></p><p>Update on the vote: the motion passed 7 to 2 after a long debate.</p>"
+        "</article></body></html>"
+    )
+    result = read_html(page)
+    assert "Updated at" not in body_text(result.article)
+    assert "Update on the vote" in body_text(result.article)
+    assert ("Updated at 1:23 p.m.", "chrome:timestamp") in {(r.text, r.rule) for r in result.removed}

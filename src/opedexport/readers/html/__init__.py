@@ -101,6 +101,7 @@ Decoding
 
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import replace
 
@@ -117,6 +118,14 @@ from ._find import _drop_chrome, _find_article, _lead_figures, _note_refs, _note
 from ._meta import _add_visible, _lang_tag, _Meta, _page_title, _stated_meta, _visible, disclosure_in, publication_in
 
 __all__ = ["HtmlReader", "safe_url"]
+
+#: A paragraph that only stamps the time of an update ("Updated at 1:23 p.m.", "Diperbarui 12 Mei 2025 10:00").
+_STAMP = re.compile(
+    r"^\(?(?:last )?(?:updated?|diperbarui|pembaruan|aktualisiert|mis à jour|actualizado)\s*(?:at|on|pada|:|,)?\s*"
+    r"(?:\d|(?:mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|senin|selasa|rabu|kamis"
+    r"|jumat|sabtu|minggu)[a-z']*\b)[^!?]{0,60}$",
+    re.IGNORECASE,
+)
 
 #: The title of a page that names none.
 _UNTITLED = "Untitled"
@@ -230,6 +239,8 @@ def _tidy_blocks(
             removed.append(Removal(line, words, f"boilerplate:{rule}"))
         elif isinstance(block, Heading) and same_title(words, meta.title) and len(kept) < 3:
             removed.append(Removal(line, words, DUPLICATE_TITLE))
+        elif isinstance(block, Paragraph) and _STAMP.match(words):
+            removed.append(Removal(line, words, "chrome:timestamp"))
         else:
             kept.append((block, line))
 

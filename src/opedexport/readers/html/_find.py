@@ -82,7 +82,7 @@ _PARAGRAPH_TAGS = frozenset({"p", "pre", "blockquote"})
 #: Wrappers whose own running text (text between ``<br>``, no ``<p>``) counts as paragraphs of their own.
 _WRAPPER_TAGS = frozenset({"div", "section", "article", "main", "td", "font", "center", "span", "form", "body"})
 #: Blocks that a list of links (related stories, tags) comes in.
-_LINK_BLOCKS = frozenset({"ul", "ol", "dl", "div", "section", "table", "span"})
+_LINK_BLOCKS = frozenset({"ul", "ol", "dl", "div", "section", "table"})
 #: Below this many characters, a run of text is no paragraph (a label, a date, a button).
 _MIN_PARAGRAPH = 25
 #: Chrome words that an element holding most of the page's text still obeys (comments are long too).
@@ -237,7 +237,8 @@ class _Chrome:
             return density >= 0.9 and self.weights.text(el) < 120
         if tag not in _LINK_BLOCKS or density <= 0.5:
             return False
-        return not any(self.weights.weight(p) >= 150 for p in el.iter("p"))
+        items = sum(1 for c in el if isinstance(c.tag, str) and self.weights.text(c) > 0)
+        return items >= 2 and not any(self.weights.weight(p) >= 150 for p in el.iter("p"))
 
 
 def _category(word: str) -> str:
