@@ -121,6 +121,7 @@ class _Weights:
         self.length: dict[El, int] = {}
         self.links: dict[El, int] = {}
         self.scores: dict[El, float] = {}
+        self.chrome: dict[El, bool] = {}
         if score:
             self._score(body)
 
@@ -155,7 +156,7 @@ class _Weights:
             else:
                 continue
             runs = [(text, links) for text, links in runs if len(text) >= _MIN_PARAGRAPH and links <= len(text) / 2]
-            if not runs or first is None or _in_chrome(el):
+            if not runs or first is None or _in_chrome(el, self.chrome):
                 continue
             score = sum(1 + text.count(",") + text.count("、") + min(len(text) // 100, 3) for text, _ in runs)
             for level, ancestor in enumerate([first, *first.iterancestors()][:3]):
@@ -253,19 +254,24 @@ def _category(word: str) -> str:
 _NEVER_ARTICLE = ("comment", "komentar", "disqus", "related", "recommend", "rekomendasi", "terkait", "popular")
 
 
-def _in_chrome(el: El) -> bool:
+def _in_chrome(el: El, memo: dict[El, bool] | None = None) -> bool:
     """Whether ``el`` is, or sits in, page chrome that no article sits in: a nav, an aside, a footer, comments,
-    related posts, something hidden.
+    related posts, something hidden. ``memo`` keeps the answers for ancestors asked again.
     """
-    for node in (el, *el.iterancestors()):
-        tag = _tag(node)
-        if tag in ("nav", "aside", "footer", "menu") or _hidden(node):
-            return True
-        if (node.get("role") or "").lower() in _CHROME_ROLES:
-            return True
-        if _chrome_word(node).startswith(_NEVER_ARTICLE):
-            return True
-    return False
+    if memo is not None and el in memo:
+        return memo[el]
+    tag = _tag(el)
+    found = (
+        tag in ("nav", "aside", "footer", "menu")
+        or _hidden(el)
+        or (el.get("role") or "").lower() in _CHROME_ROLES
+        or _chrome_word(el).startswith(_NEVER_ARTICLE)
+    )
+    if not found and (parent := el.getparent()) is not None:
+        found = _in_chrome(parent, memo)
+    if memo is not None:
+        memo[el] = found
+    return found
 
 
 def _shows_title(heading: str, title: str) -> bool:
@@ -284,12 +290,12 @@ def _find_article(body: El, title: str = "") -> list[El]:
     """
     weights = _Weights(body)
     hinted = [el for el in body.iter() if isinstance(el.tag, str) and _is_body_hint(el)]
-    hinted = [el for el in hinted if weights.weight(el) > 0 and not _in_chrome(el)]
+    hinted = [el for el in hinted if weights.weight(el) > 0 and not _in_chrome(el, weights.chrome)]
     if hinted:
         best = max(hinted, key=weights.weight)
         if weights.weight(best) >= _MIN_PARAGRAPH * 4 or not _scored_elsewhere(best, weights, body):
             return _split_parts(best, hinted, weights)
-    articles = [el for el in body.iter("article") if weights.weight(el) > 0 and not _in_chrome(el)]
+    articles = [el for el in body.iter("article") if weights.weight(el) > 0 and not _in_chrome(el, weights.chrome)]
     if title:
         titled = [a for a in articles if any(_shows_title(_text(h), title) for h in a.iter(*_HEADINGS))]
         articles = titled or articles
