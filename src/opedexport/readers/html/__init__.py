@@ -8,26 +8,49 @@ ever fetched, and nothing outside the input is read.
 Finding the article
     No extraction library is used: trafilatura, tried on pages shaped like the
     ones in the tests, drops figure captions and the footnote section (so notes
-    lose their text and place) and brings a dozen more packages. Instead, in
-    the manner of readability: ``script``, ``style``, ``iframe``, forms and
-    other active or embedded content are removed; then page chrome, that is
-    ``nav``, ``header``, ``footer`` and ``aside`` (a pull quote or a footnote
-    excepted), the ARIA landmarks ``navigation``, ``banner``, ``contentinfo``,
-    ``complementary`` …, hidden elements, and elements whose class or id names
-    sharing, related posts, comments, ads, newsletters, sidebars, tags, "Baca
-    juga" boxes … (unless the name also says article, body, content, entry,
-    post or story). The article is then the element a CMS marks as the body
+    lose their text and place) and brings a dozen more packages. Instead, with
+    ideas from readability and trafilatura (``_find``): ``script``, ``style``,
+    ``iframe``, form controls and other active or embedded content are removed
+    (a ``<form>`` itself is kept: ASP.NET wraps whole pages in one). The
+    article is then, in order of trust, the element a CMS marks as the body
     (``itemprop="articleBody"``, ``.entry-content``, ``.article-body``,
     ``.detail__body-text``, ``.read__content``, ``.available-content`` …)
-    holding the most text; else the ``<article>`` holding the most text; else
-    ``<main>``; else the element whose paragraphs score best. Last, the text
-    reader's language rules (``readers/rules/*.toml``) remove every top-level
-    paragraph that is boilerplate ("Baca juga: …", "Advertisement", "Share
-    this article"), take a byline or dateline from the first paragraphs and
-    trailer lines ("Editor: …", "*) Penulis adalah …", which becomes the bio of
-    a single author) from the last ones. Every removal inside the article is
-    listed in :attr:`~opedexport.readers.base.ReadResult.removed` with its
-    line in the page.
+    holding the most text, with the other elements of the same name in the
+    same ``<article>`` when the CMS splits the body; else the ``<article>``
+    that shows the title (the one holding most text of its own when none
+    does); else ``<main>``; else the element whose paragraphs score best
+    (text length and commas, as readability scores them, also for text run
+    between ``<br>`` with no ``<p>``), discounted by its link density, with
+    the siblings that score near it. No candidate is taken from a ``nav``,
+    an ``aside``, a footer, comments, related posts or hidden elements.
+
+    Inside the article, page chrome is removed: ``nav``, ``header``,
+    ``footer``, ``aside`` and ``form`` (a pull quote or a footnote excepted),
+    the ARIA landmarks ``navigation``, ``banner``, ``contentinfo``,
+    ``complementary`` …, hidden elements, elements whose class or id names
+    sharing, related posts, comments, ads, newsletters, sidebars, tags,
+    slideshows, galleries, videos, time stamps, "Baca juga" boxes … (unless the
+    element holds half the page's paragraph text, comments excepted, or mostly
+    a quotation such as an embedded post), lists of links (a block of two items
+    or more whose text is mostly links) and paragraphs that are one short link.
+    The element holding the article is never chrome. Last, the text reader's
+    language rules (``readers/rules/*.toml``) remove every top-level paragraph
+    that is boilerplate ("Baca juga: …", "Advertisement", "Share this
+    article"), a paragraph that only stamps an update time is removed, a byline
+    or dateline is taken from the first paragraphs and trailer lines
+    ("Editor: …", "*) Penulis adalah …", which becomes the bio of a single
+    author) from the last ones; an author disclosure ("… adalah penulis tamu.
+    Opini ini sepenuhnya tanggung jawab penulis.", "The views expressed are
+    the author's own"), in the body's last lines or in an author box outside
+    it, becomes the article's ``disclosure``.
+
+    Nothing is lost unreported: every block of the page's body that does not
+    reach the article is listed in
+    :attr:`~opedexport.readers.base.ReadResult.removed` with its line in the
+    page and its rule (``chrome:nav``, ``chrome:related``,
+    ``chrome:outside-article``, ``boilerplate:…``, ``metadata:…``), one entry
+    per outermost block (a menu is one entry; a block of more than 300
+    characters is listed by its blocks).
 
 Metadata, in order of trust
     1. JSON-LD: the schema.org ``OpinionNewsArticle``, ``NewsArticle``,
@@ -43,7 +66,10 @@ Metadata, in order of trust
        language from ``<html lang>``, ``content-language`` or ``og:locale``.
     3. The page itself: the ``<h1>``, a visible byline (``.byline``,
        ``rel="author"`` …), a ``<time datetime>``, a dek (``.standfirst``,
-       ``.dek`` …), and last the ``<title>``.
+       ``.dek`` …), the ``<title>``, the article's first heading, and last
+       "Untitled" with a :class:`~opedexport.errors.TextNormalisedWarning`;
+       the publication's name from a copyright line (``© 2025 Harian
+       Contoh. …``) or a follow-us line ("Follow Harian Contoh on Twitter").
 
     A visible byline also gives the affiliation of an author named by JSON-LD
     without one. ``lang`` given to :meth:`HtmlReader.read` overrides all of
@@ -94,7 +120,9 @@ Links
 
 Decoding
     A byte order mark, else the ``<meta charset>`` (or ``http-equiv``) in the
-    first 4 KiB, else UTF-8; undecodable or empty input is an
+    first 4 KiB, else UTF-8. A page given as a string
+    (``read(text=str)``, :attr:`~opedexport.readers.base.Source.decoded`) is
+    decoded already: its declared charset is not applied again. Undecodable or empty input is an
     :class:`~opedexport.errors.InputError` naming the file, as is a page where
     no article is found.
 """
