@@ -23,6 +23,7 @@ from opedexport.model import (
     Article,
     Block,
     BlockQuote,
+    Figure,
     Heading,
     ListBlock,
     Paragraph,
@@ -290,3 +291,22 @@ def test_an_updated_stamp_written_as_a_paragraph_is_removed() -> None:
     assert "Updated at" not in body_text(result.article)
     assert "Update on the vote" in body_text(result.article)
     assert ("Updated at 1:23 p.m.", "chrome:timestamp") in {(r.text, r.rule) for r in result.removed}
+
+
+def test_an_image_box_with_a_caption_is_a_figure_not_a_paragraph() -> None:
+    """A box holding one image and an element whose class says caption is read as a figure."""
+    page = (
+        "<html><head><title>Benches</title></head><body><article><div class='article-body'>"
+        f"{BODY}<div class='photo'><p><img src='bench.jpg' alt='A bench'></p>"
+        "<span class='newsCaption'>A bench in the old square (Image: Ana Ruiz)</span></div>"
+        "<a class='read-more-big' href='/more'>Also on the site: ten more benches we love</a>"
+        "</div></article></body></html>"
+    )
+    result = read_html(page)
+    figures = [b for b in result.article.body if isinstance(b, Figure)]
+    assert len(figures) == 1
+    assert figures[0].src == "bench.jpg"
+    assert plain_text(figures[0].caption).startswith("A bench in the old square")
+    assert "A bench in the old square" not in body_text(result.article)
+    assert "ten more benches" not in body_text(result.article)
+    assert any("ten more benches" in r.text and r.rule == "chrome:read-more" for r in result.removed)

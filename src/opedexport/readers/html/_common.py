@@ -54,7 +54,7 @@ _CHROME_NAME = re.compile(
     r"(?:^|[-_])(?:share\w*|social|slideshow|carousel|slider|lightbox|gallery|video|timestamp|updated|dateline|pubdate|sosmed|related\w*|terkait|recommend\w*|rekomendasi|comments?|komentar"
     r"|disqus|sidebar|widget|newsletter|subscribe|subscription|langganan|promo\w*|advert\w*|iklan|ads?|adsbygoogle"
     r"|adunit|adslot|dfp|gpt|banner|bagikan|sponsor\w*|breadcrumbs?|pagination|pager|tags|taglist|tagcloud|topics|popular"
-    r"|terpopuler|trending|mostread|most-read|baca-juga|bacajuga|read-also|also-read|more-stories|outbrain|taboola"
+    r"|terpopuler|trending|mostread|most-read|baca-juga|bacajuga|read-also|also-read|read-more|readmore|see-also|also-on|more-stories|outbrain|taboola"
     r"|cookies?|consent|paywall|modal|popup|print|nav|navbar|navigation|menu|toolbar|skip-link|sr-only"
     r"|visually-hidden|screen-reader-text|author-bio|byline|author|authors|meta|footer|header|masthead)(?:$|[-_])",
     re.IGNORECASE,

@@ -215,7 +215,7 @@ class _Converter:
             return self.lone_image
         if _named(el, _PULLQUOTE_NAME):
             return self.pullquote
-        if "wp-caption" in _classes(el):
+        if "wp-caption" in _classes(el) or _captioned_image(el):
             return self.figure
         return self.block_handlers.get(_tag(el))
 
@@ -284,6 +284,8 @@ class _Converter:
     def figure(self, el: El) -> list[Block]:
         """``<figure>`` (or WordPress's ``.wp-caption``): an image, a table or a quote, with its caption."""
         caption_el = next((c for c in el.iter() if _tag(c) == "figcaption" or "wp-caption-text" in _classes(c)), None)
+        if caption_el is None:
+            caption_el = next((c for c in el.iter() if c is not el and _is_caption(c)), None)
         caption: tuple[Inline, ...] = ()
         credit = ""
         if caption_el is not None:
@@ -474,3 +476,20 @@ def _strip_dash(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
         return inlines
     rest = _ATTRIBUTION.sub("", inlines[0].text, count=1)
     return ((Text(rest),) if rest else ()) + inlines[1:]
+
+
+def _is_caption(el: El) -> bool:
+    """Whether a class name says ``el`` is an image's caption (``caption``, ``newsCaption``, ``image-caption``)."""
+    return isinstance(el.tag, str) and any("caption" in name.lower() for name in _classes(el))
+
+
+def _captioned_image(el: El) -> bool:
+    """Whether ``el`` is a figure in all but name: a box (``div``, ``span``) holding one image and its caption
+    (an element whose class says caption), and no other text.
+    """
+    if _tag(el) not in ("div", "span", "section") or sum(1 for _ in zip(range(2), el.iter("img"), strict=False)) != 1:
+        return False
+    captions = [c for c in el.iter() if c is not el and _is_caption(c) and _text(c)]
+    if not captions or any(_tag(d) in _HEADINGS or _tag(d) in ("table", "ul", "ol") for d in el.iter()):
+        return False
+    return len(_text(el)) - len(_text(captions[0])) < 20
