@@ -297,7 +297,7 @@ def test_an_image_box_with_a_caption_is_a_figure_not_a_paragraph() -> None:
     """A box holding one image and an element whose class says caption is read as a figure."""
     page = (
         "<html><head><title>Benches</title></head><body><article><div class='article-body'>"
-        f"{BODY}<div class='photo'><p><img src='bench.jpg' alt='A bench'></p>"
+        f"{BODY}<div class='photo'><p class='withoutCaption'><img src='bench.jpg' alt='A bench'></p>"
         "<span class='newsCaption'>A bench in the old square (Image: Ana Ruiz)</span></div>"
         "<a class='read-more-big' href='/more'>Also on the site: ten more benches we love</a>"
         "</div></article></body></html>"

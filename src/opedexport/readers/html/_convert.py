@@ -286,6 +286,8 @@ class _Converter:
         caption_el = next((c for c in el.iter() if _tag(c) == "figcaption" or "wp-caption-text" in _classes(c)), None)
         if caption_el is None:
             caption_el = next((c for c in el.iter() if c is not el and _is_caption(c)), None)
+        if caption_el is not None and next(caption_el.iter("img"), None) is not None:
+            caption_el = None  # "withoutCaption": the class names the image's box
         caption: tuple[Inline, ...] = ()
         credit = ""
         if caption_el is not None:
@@ -479,8 +481,15 @@ def _strip_dash(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
 
 
 def _is_caption(el: El) -> bool:
-    """Whether a class name says ``el`` is an image's caption (``caption``, ``newsCaption``, ``image-caption``)."""
-    return isinstance(el.tag, str) and any("caption" in name.lower() for name in _classes(el))
+    """Whether a class name says ``el`` is an image's caption (``caption``, ``newsCaption``, ``image-caption``),
+    with text and no image in it.
+    """
+    return (
+        isinstance(el.tag, str)
+        and any("caption" in name.lower() for name in _classes(el))
+        and next(el.iter("img"), None) is None
+        and bool(_text(el))
+    )
 
 
 def _captioned_image(el: El) -> bool:
@@ -489,7 +498,7 @@ def _captioned_image(el: El) -> bool:
     """
     if _tag(el) not in ("div", "span", "section") or sum(1 for _ in zip(range(2), el.iter("img"), strict=False)) != 1:
         return False
-    captions = [c for c in el.iter() if c is not el and _is_caption(c) and _text(c)]
+    captions = [c for c in el.iter() if c is not el and _is_caption(c)]
     if not captions or any(_tag(d) in _HEADINGS or _tag(d) in ("table", "ul", "ol") for d in el.iter()):
         return False
     return len(_text(el)) - len(_text(captions[0])) < 20
