@@ -51,7 +51,7 @@ _CHROME_ROLES = frozenset(
     "navigation banner contentinfo complementary search dialog alertdialog menu menubar toolbar tablist".split()
 )
 _CHROME_NAME = re.compile(
-    r"(?:^|[-_])(?:share\w*|social|slideshow|carousel|slider|lightbox|gallery|video|timestamp|updated|pubdate|sosmed|related\w*|terkait|recommend\w*|rekomendasi|comments?|komentar"
+    r"(?:^|[-_])(?:share\w*|social|[a-z]*slideshow|carousel|slider|lightbox|[a-z]*gallery|video|latest|next-prev|prev-next|prevnext|timestamp|updated|pubdate|sosmed|related\w*|terkait|recommend\w*|rekomendasi|comments?|komentar"
     r"|disqus|sidebar|widget|newsletter|subscribe|subscription|langganan|promo\w*|advert\w*|iklan|ads?|adsbygoogle"
     r"|adunit|adslot|dfp|gpt|banner|bagikan|sponsor\w*|breadcrumbs?|pagination|pager|tags|taglist|tagcloud|topics|popular"
     r"|terpopuler|trending|mostread|most-read|baca-juga|bacajuga|read-also|also-read|read-more|readmore|see-also|also-on|more-stories|outbrain|taboola"

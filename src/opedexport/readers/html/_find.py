@@ -239,7 +239,9 @@ class _Chrome:
         if tag not in _LINK_BLOCKS or density <= 0.5:
             return False
         items = sum(1 for c in el if isinstance(c.tag, str) and self.weights.text(c) > 0)
-        return items >= 2 and not any(self.weights.weight(p) >= 150 for p in el.iter("p"))
+        if items < 2 and not (tag in ("ul", "ol") and density >= 0.9):
+            return False  # one paragraph whose names are links (hover cards) is no list
+        return not any(self.weights.weight(p) >= 150 for p in el.iter("p"))
 
 
 def _category(word: str) -> str:
