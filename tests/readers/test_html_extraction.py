@@ -310,3 +310,23 @@ def test_an_image_box_with_a_caption_is_a_figure_not_a_paragraph() -> None:
     assert "A bench in the old square" not in body_text(result.article)
     assert "ten more benches" not in body_text(result.article)
     assert any("ten more benches" in r.text and r.rule == "chrome:read-more" for r in result.removed)
+
+
+def test_lists_of_links_inside_the_body_are_chrome_and_linked_prose_is_not() -> None:
+    page = (
+        "<html><head><title>Benches</title></head><body><article><div class='entry-content'>"
+        f"{BODY}"
+        "<div><p>Councillor <a href='/p/ann-lee'>Ann Lee</a> and Mayor <a href='/p/tom-ode'>Tom Ode</a> "
+        "<span class='card'><a href='/p/tom-ode'>Tom Ode: profile, votes and speeches</a></span> agreed.</p></div>"
+        "<ul><li><a href='/a'>Ten parks worth the bus ride this spring</a></li></ul>"
+        "<div><h3>Read these next</h3><ul><li><a href='/b'>Why squares matter</a></li>"
+        "<li><a href='/c'>The case for shade</a></li></ul></div>"
+        "<p><strong><a href='/app'>GET OUR APP BY CLICKING HERE</a></strong></p>"
+        "</div></article></body></html>"
+    )
+    result = read_html(page)
+    text = body_text(result.article)
+    assert "Councillor Ann Lee and Mayor Tom Ode" in text
+    for gone in ("Ten parks worth", "Read these next", "Why squares matter", "GET OUR APP"):
+        assert gone not in text
+        assert any(gone in r.text and r.rule == "chrome:links" for r in result.removed), gone
