@@ -330,3 +330,18 @@ def test_lists_of_links_inside_the_body_are_chrome_and_linked_prose_is_not() -> 
     for gone in ("Ten parks worth", "Read these next", "Why squares matter", "GET OUR APP"):
         assert gone not in text
         assert any(gone in r.text and r.rule == "chrome:links" for r in result.removed), gone
+
+
+def test_an_article_element_around_the_headline_only_does_not_hide_the_body() -> None:
+    """Some sites wrap only the headline and byline in <article>; the body that follows it is the article."""
+    paragraphs = "".join(
+        f"<p>Paragraph {n} of the piece, long enough to count, with commas, clauses, and a point to make.</p>"
+        for n in range(1, 9)
+    )
+    page = (
+        "<html><head><title>Benches</title></head><body><article><h1>Benches</h1><p>By Ann Lee</p></article>"
+        f"<div class='story'>{paragraphs}</div><div class='more'><a href='/x'>More from the city desk</a></div>"
+        "</body></html>"
+    )
+    text = body_text(read_html(page).article)
+    assert text.startswith("Paragraph 1 of the piece") and "Paragraph 8" in text

@@ -302,18 +302,28 @@ def _find_article(body: El, title: str = "") -> list[El]:
         titled = [a for a in articles if any(_shows_title(_text(h), title) for h in a.iter(*_HEADINGS))]
         articles = titled or articles
     if articles:
-        return [
-            max(
-                articles, key=lambda a: weights.weight(a) - sum(weights.weight(n) for n in a.iterdescendants("article"))
-            )
-        ]
+        article = max(
+            articles, key=lambda a: weights.weight(a) - sum(map(weights.weight, a.iterdescendants("article")))
+        )
+        if _holds_the_text(article, weights, body):
+            return [article]
     mains = [el for el in (*body.iter("main"), *body.xpath("//*[@role='main']")) if weights.weight(el) > 0]
-    if mains:
-        return [max(mains, key=weights.weight)]
+    if mains and _holds_the_text(main := max(mains, key=weights.weight), weights, body):
+        return [main]
     best_scored = weights.best(body)
     if best_scored is None:
         return []
     return _with_siblings(best_scored, weights)
+
+
+def _holds_the_text(el: El, weights: _Weights, body: El) -> bool:
+    """Whether ``el`` holds the page's best-scored paragraphs, or a fair share of text beside them (an
+    ``<article>`` wrapping only the headline, with the body after it, does not).
+    """
+    best = weights.best(body)
+    if best is None or best is el or el in best.iterancestors() or best in el.iterancestors():
+        return True
+    return weights.weight(el) >= min(weights.weight(best) / 2, 500)
 
 
 def _scored_elsewhere(el: El, weights: _Weights, body: El) -> bool:
