@@ -10,6 +10,7 @@ Whatever text of the page does not reach the article is listed in ``removed``.
 
 from __future__ import annotations
 
+import io
 import re
 import warnings
 from pathlib import Path
@@ -132,6 +133,8 @@ def test_a_decoded_string_is_not_decoded_again_by_its_declared_charset() -> None
     assert result.article.title == "城市需要更多的公园"
     assert body_text(result.article).startswith("每个街区都应该有一个孩子们")
     assert not any("gb2312" in note for note in result.notes)
+    # A text stream is decoded already too.
+    assert opedexport.read(io.StringIO(page), format="html").title == "城市需要更多的公园"
     # The same page as bytes still obeys its charset.
     as_bytes = opedexport.read_result(text=page.encode("gb2312"), format="html")
     assert as_bytes.article.title == "城市需要更多的公园"
