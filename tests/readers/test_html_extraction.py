@@ -348,3 +348,23 @@ def test_an_article_element_around_the_headline_only_does_not_hide_the_body() ->
     )
     text = body_text(read_html(page).article)
     assert text.startswith("Paragraph 1 of the piece") and "Paragraph 8" in text
+
+
+def test_figure_credit_outside_the_caption_other_lazy_sources_and_left_over_text() -> None:
+    page = (
+        "<html><head><title>Benches</title></head><body><div class='wrap'><h1>Benches</h1>"
+        "Posted: 2025-03-04 10:00<div class='entry-content'>"
+        f"{BODY}"
+        "<figure><img class='lazy' data-normal='https://img.example/bench.jpg?w=780' alt='A bench'>"
+        "<figcaption>The old square</figcaption><div class='Figure-credit'>(Ana Ruiz / City Press)</div>"
+        "<div class='shareBox'><p>Link to this photo</p></div></figure>"
+        "</div></div></body></html>"
+    )
+    result = read_html(page)
+    figures = [b for b in result.article.body if isinstance(b, Figure)]
+    assert [(f.src, plain_text(f.caption), f.credit) for f in figures] == [
+        ("https://img.example/bench.jpg?w=780", "The old square", "Ana Ruiz / City Press")
+    ]
+    rules = {r.text: r.rule for r in result.removed}
+    assert rules["Posted: 2025-03-04 10:00"] == "chrome:outside-article"
+    assert rules["Link to this photo"] in ("chrome:figure-extra", "chrome:share")

@@ -212,7 +212,7 @@ class HtmlReader(Reader):
                     ),
                     stacklevel=2,
                 )
-        conv = _Converter(refs, meta.url, notes, where)
+        conv = _Converter(refs, meta.url, notes, where, removed)
         blocks = [(b, f.sourceline or 1) for f in lead for b in conv.figure(f)]
         blocks += conv.top_blocks(parts, meta.title)
         if lang:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
@@ -28,6 +29,7 @@ from ...model import (
     plain_text,
 )
 from .._normalize import heading_levels, link_target, same_title
+from ..base import Removal
 from ._common import (
     _ATTRIBUTION,
     _BACK_ARROWS,
@@ -134,8 +136,17 @@ def _clean(items: Iterable[Item]) -> tuple[Inline, ...]:
 class _Converter:
     """Maps the article's elements to model blocks and inlines, one method per element type."""
 
-    def __init__(self, refs: dict[El, El], base: str, notes: list[str], where: str | Path = "<string>"):
+    def __init__(
+        self,
+        refs: dict[El, El],
+        base: str,
+        notes: list[str],
+        where: str | Path = "<string>",
+        removed: list[Removal] | None = None,
+    ):
         self.refs = refs
+        self.removed: list[Removal] = [] if removed is None else removed
+        """Text of the article that the mapping leaves out (a figure's other text), as the reader reports it."""
         self.where = where
         self.ref_ids = {a.get("id") for a in refs if a.get("id")}
         self.base = base
@@ -304,7 +315,13 @@ class _Converter:
             ):
                 caption = (Text(m["caption"]),) if m["caption"] else ()
                 credit = (m["paren"] or m["plain"]).strip().rstrip(".")
+        if not credit:
+            for part in [p for p in el.iter() if p is not el and _named(p, _CREDIT_NAME) and _text(p)][:1]:
+                credit = _text(part).strip("()")
+                part.drop_tree()
         if (img := next(el.iter("img"), None)) is not None:
+            if rest := " ".join(" ".join(el.itertext()).split()):  # a video's share box, a slide counter …
+                self.removed.append(Removal(el.sourceline or 1, rest, "chrome:figure-extra"))
             return self.image(img, caption, credit)
         if (table := next(el.iter("table"), None)) is not None:
             return [replace(t, caption=t.caption or caption) if isinstance(t, Table) else t for t in self.table(table)]
@@ -333,6 +350,8 @@ class _Converter:
         """The image's source as the model keeps it, or ``""`` when it may not be kept."""
         candidates = [img.get(a) or "" for a in ("data-src", "data-lazy-src", "data-original", "src")]
         candidates.append((img.get("srcset") or "").split(",")[0].strip().split(" ")[0])
+        # Other lazy loaders' attributes (data-normal, data-hi-res-src …): any data- value naming an image file.
+        candidates += [v for k, v in img.attrib.items() if k.startswith("data-") and _IMAGE_FILE.search(v or "")]
         src = next((c.strip() for c in candidates if c.strip() and not c.strip().startswith("data:")), "")
         parts = urlsplit(src)
         if parts.scheme or src.startswith(("/", "\\")):
@@ -478,6 +497,10 @@ def _strip_dash(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
         return inlines
     rest = _ATTRIBUTION.sub("", inlines[0].text, count=1)
     return ((Text(rest),) if rest else ()) + inlines[1:]
+
+
+#: A URL or path naming an image file.
+_IMAGE_FILE = re.compile(r"^\S+\.(?:jpe?g|png|gif|webp|avif)(?:[?#]\S*)?$", re.IGNORECASE)
 
 
 def _is_caption(el: El) -> bool:

@@ -397,6 +397,9 @@ def _outside(body: El, parts: list[El], used: Iterable[El]) -> list[tuple[int, s
     out: list[tuple[int, str, str]] = []
 
     def walk(el: El) -> None:
+        loose = " ".join(" ".join(t for t in (el.text, *(c.tail for c in el)) if t).split())
+        if len(loose) > 1:  # text sitting between the blocks of an element that holds the article
+            out.append((el.sourceline or 1, loose, "outside-article"))
         for child in el:
             if not isinstance(child.tag, str) or child in skip:
                 continue
