@@ -368,3 +368,24 @@ def test_figure_credit_outside_the_caption_other_lazy_sources_and_left_over_text
     rules = {r.text: r.rule for r in result.removed}
     assert rules["Posted: 2025-03-04 10:00"] == "chrome:outside-article"
     assert rules["Link to this photo"] in ("chrome:figure-extra", "chrome:share")
+
+
+COMMENT = (
+    "<p>I have read this twice, and I still think the author is wrong about the cost, the timing, and the people "
+    "it would help, because the figures in the report say something else entirely, as anyone can check.</p>"
+)
+
+
+@pytest.mark.parametrize("wrapper", ["article", "div"])
+def test_long_comments_under_a_short_article_without_class_names(wrapper: str) -> None:
+    """No class name helps: the paragraphs near the title's heading are the article, not the longer thread."""
+    comments = "".join(f"<{wrapper}><b>Reader {n}</b>{COMMENT}</{wrapper}>" for n in range(6))
+    page = (
+        "<html><head><title>Benches | The Ledger</title></head><body><div><div><h1>Benches</h1>"
+        f"<div>{BODY}{BODY.replace('Every town', 'Each village')}<p>So fund them, this year, not next.</p></div></div>"
+        f"<div><h2>Comments</h2>{comments}</div></div></body></html>"
+    )
+    result = read_html(page)
+    text = body_text(result.article)
+    assert text.startswith("Every town needs a place")
+    assert "I have read this twice" not in text

@@ -122,6 +122,8 @@ class _Weights:
         self.links: dict[El, int] = {}
         self.scores: dict[El, float] = {}
         self.chrome: dict[El, bool] = {}
+        self.title: El | None = None
+        """The heading that shows the article's title, when the page has one."""
         if score:
             self._score(body)
 
@@ -163,13 +165,22 @@ class _Weights:
                 self.scores[ancestor] = self.scores.get(ancestor, 0.0) + score / (1, 2, 3)[level]
 
     def best(self, within: El) -> El | None:
-        """The element with the best paragraph score, discounted by its link density."""
+        """The element with the best paragraph score, discounted by its link density; near the title's heading
+        counts three times (comments and teasers below a short article can hold more text than it).
+        """
         ranked = [
-            (s * (1 - self.link_density(el)), el)
+            (s * (1 - self.link_density(el)) * (3 if self._near_title(el) else 1), el)
             for el, s in self.scores.items()
             if el is within or within in el.iterancestors()
         ]
         return max(ranked, key=lambda r: r[0])[1] if ranked else None
+
+    def _near_title(self, el: El) -> bool:
+        """Whether ``el`` is, or sits in, the box that holds the title's heading."""
+        if self.title is None:
+            return False
+        box = self.title.getparent()
+        return box is not None and (el is box or box in el.iterancestors())
 
 
 def _running_text(el: El) -> list[tuple[str, int]]:
@@ -291,6 +302,8 @@ def _find_article(body: El, title: str = "") -> list[El]:
     with those of its siblings that score near it.
     """
     weights = _Weights(body)
+    headings = [h for h in body.iter(*_HEADINGS) if not _in_chrome(h, weights.chrome)]
+    weights.title = next((h for h in headings if title and _shows_title(_text(h), title)), None)
     hinted = [el for el in body.iter() if isinstance(el.tag, str) and _is_body_hint(el)]
     hinted = [el for el in hinted if weights.weight(el) > 0 and not _in_chrome(el, weights.chrome)]
     if hinted:
@@ -298,14 +311,13 @@ def _find_article(body: El, title: str = "") -> list[El]:
         if weights.weight(best) >= _MIN_PARAGRAPH * 4 or not _scored_elsewhere(best, weights, body):
             return _split_parts(best, hinted, weights)
     articles = [el for el in body.iter("article") if weights.weight(el) > 0 and not _in_chrome(el, weights.chrome)]
-    if title:
-        titled = [a for a in articles if any(_shows_title(_text(h), title) for h in a.iter(*_HEADINGS))]
-        articles = titled or articles
+    titled = [a for a in articles if title and any(_shows_title(_text(h), title) for h in a.iter(*_HEADINGS))]
     if articles:
         article = max(
-            articles, key=lambda a: weights.weight(a) - sum(map(weights.weight, a.iterdescendants("article")))
+            titled or articles, key=lambda a: weights.weight(a) - sum(map(weights.weight, a.iterdescendants("article")))
         )
-        if _holds_the_text(article, weights, body):
+        # An <article> that does not show the title (a comment, a teaser) must hold the best paragraphs.
+        if _holds_the_text(article, weights, body, strict=not titled and weights.title is not None):
             return [article]
     mains = [el for el in (*body.iter("main"), *body.xpath("//*[@role='main']")) if weights.weight(el) > 0]
     if mains and _holds_the_text(main := max(mains, key=weights.weight), weights, body):
@@ -316,14 +328,14 @@ def _find_article(body: El, title: str = "") -> list[El]:
     return _with_siblings(best_scored, weights)
 
 
-def _holds_the_text(el: El, weights: _Weights, body: El) -> bool:
-    """Whether ``el`` holds the page's best-scored paragraphs, or a fair share of text beside them (an
-    ``<article>`` wrapping only the headline, with the body after it, does not).
+def _holds_the_text(el: El, weights: _Weights, body: El, *, strict: bool = False) -> bool:
+    """Whether ``el`` holds the page's best-scored paragraphs, or (unless ``strict``) a fair share of text
+    beside them (an ``<article>`` wrapping only the headline, with the body after it, does not).
     """
     best = weights.best(body)
     if best is None or best is el or el in best.iterancestors() or best in el.iterancestors():
         return True
-    return weights.weight(el) >= min(weights.weight(best) / 2, 500)
+    return not strict and weights.weight(el) >= min(weights.weight(best) / 2, 500)
 
 
 def _scored_elsewhere(el: El, weights: _Weights, body: El) -> bool:
