@@ -389,3 +389,12 @@ def test_long_comments_under_a_short_article_without_class_names(wrapper: str) -
     text = body_text(result.article)
     assert text.startswith("Every town needs a place")
     assert "I have read this twice" not in text
+
+
+def test_the_title_matches_a_heading_with_typographic_quotes() -> None:
+    comments = "".join(f"<article>{COMMENT * 3}</article>" for _ in range(3))
+    page = (
+        "<html><head><title>It's Time for Benches</title></head><body>"
+        f"<article><h1>It’s Time for Benches</h1>{BODY}</article><div>{comments}</div></body></html>"
+    )
+    assert body_text(read_html(page).article).startswith("Every town needs a place")

@@ -287,9 +287,13 @@ def _in_chrome(el: El, memo: dict[El, bool] | None = None) -> bool:
     return found
 
 
+#: Typographic quotes and apostrophes as plain ones, so "It’s" in a heading matches "It's" in the title.
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": '"', "”": '"', "„": '"', "‟": '"'})
+
+
 def _shows_title(heading: str, title: str) -> bool:
     """Whether a heading is the page's title (also when the title has the site's name appended)."""
-    mine, theirs = _comparable(heading), _comparable(title)
+    mine, theirs = _comparable(heading.translate(_QUOTES)), _comparable(title.translate(_QUOTES))
     return bool(mine) and (mine == theirs or (len(mine) >= 12 and theirs.startswith(mine)))
 
 
