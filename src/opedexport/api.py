@@ -33,18 +33,19 @@ def _source(
         data = text.encode("utf-8") if isinstance(text, str) else text
         if len(data) > max_bytes:
             raise LimitError(f"input is {len(data)} bytes, over the limit of {max_bytes}", path="<string>")
-        return Source(data)
+        return Source(data, decoded=isinstance(text, str))
     if isinstance(source, (str, os.PathLike)):
         return Source.from_path(Path(source), max_bytes=max_bytes)
     if hasattr(source, "read"):
         data = source.read(max_bytes + 1)
+        decoded = isinstance(data, str)
         if isinstance(data, str):
             data = data.encode("utf-8")
         name = getattr(source, "name", None)
         path = Path(name) if isinstance(name, str) and not name.startswith("<") else None
         if len(data) > max_bytes:
             raise LimitError(f"input is over the limit of {max_bytes} bytes", path=path or "<stream>")
-        return Source(data, path)
+        return Source(data, path, decoded=decoded)
     raise TypeError(f"cannot read from {type(source).__name__}; give a path, a file object or text=…")
 
 

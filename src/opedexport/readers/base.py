@@ -30,6 +30,9 @@ class Source:
     """The raw bytes as received."""
     path: Path | None = None
     """The file it was read from; ``None`` for text given in code."""
+    decoded: bool = False
+    """Whether ``data`` is UTF-8 that the caller decoded already (``read(text=str)``): a reader must not
+    decode it again by the charset the text declares."""
 
     @classmethod
     def from_path(cls, path: str | Path, *, max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> Source:
