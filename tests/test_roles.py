@@ -28,13 +28,15 @@ from conftest import DATA, feature_article
 from opedexport import model as m
 from opedexport.cli import main
 from opedexport.exporters._html import css_for
-from opedexport.exporters.docx import DocxExporter
+from opedexport.exporters.docx import DocxExporter, StyleSheet
 from opedexport.exporters.epub import EpubExporter
 from opedexport.roles import ROLE_NAMES, Role, RoleTable, role_table
 from opedexport.theme import Theme
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 PRINT_ONLY = {"footnote", "running_header", "folio"}
+#: A book's roles: in a collection's DOCX and print CSS (the EPUB's book keeps its own rules).
+BOOK = {"part_title", "toc_heading", "toc_entry"}
 #: Roles whose CSS rule sits inside another role's element: their em and inherited values are that role's.
 PARENT = {"credit": "caption"}
 #: Character styles in the DOCX: no paragraph spacing of their own.
@@ -85,6 +87,19 @@ class DocxStyles:
     def __init__(self, data: bytes):
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             root = etree.fromstring(z.read("word/styles.xml"))
+        self.parse(root)
+
+    @classmethod
+    def of_book(cls, theme: Theme) -> DocxStyles:
+        """The styles a collection's DOCX is written with."""
+        sheet = StyleSheet(theme, book=True)
+        root = etree.Element(W + "styles", nsmap={"w": W[1:-1]})
+        sheet.install(root, "en")
+        self = cls.__new__(cls)
+        self.parse(root)
+        return self
+
+    def parse(self, root: Any) -> None:
         self.styles = {s.get(W + "styleId"): s for s in root.iter(W + "style")}
         self.defaults = root.find(W + "docDefaults")
 
@@ -119,9 +134,11 @@ class DocxStyles:
 
 def test_docx_styles_carry_the_table(theme: Theme) -> None:
     table = role_table(theme)
-    styles = DocxStyles(DocxExporter().export(article(), theme))
+    article_styles = DocxStyles(DocxExporter().export(article(), theme))
+    book_styles = DocxStyles.of_book(theme)
     assert set(table) == set(ROLE_NAMES)
     for name, role in table.items():
+        styles = book_styles if name in BOOK else article_styles
         sid = role.docx_style
         assert sid in styles.styles, f"{name}: no DOCX style {sid}"
         where = f"{theme.name} {name} ({sid})"
@@ -132,7 +149,10 @@ def test_docx_styles_carry_the_table(theme: Theme) -> None:
             continue
         assert color == role.color, where
         assert styles.spacing(sid, "line") == pytest.approx(role.line_height, abs=0.05), where
-        if name != "table":  # in the DOCX, the table's role styles the text of its cells, set without spacing
+        if name == "part_title":  # no number on the DOCX's part page: the title stands where it does in the PDF
+            assert styles.spacing(sid, "before") == pytest.approx(role.extra["page_drop"], abs=0.05), where
+            assert styles.spacing(sid, "after") == pytest.approx(role.space_after, abs=0.05), where
+        elif name != "table":  # in the DOCX, the table's role styles the text of its cells, set without spacing
             assert styles.spacing(sid, "before") == pytest.approx(role.space_before, abs=0.05), where
             assert styles.spacing(sid, "after") == pytest.approx(role.space_after, abs=0.05), where
         if role.letter_spacing:
@@ -246,7 +266,7 @@ def test_epub_css_carries_the_table(theme: Theme) -> None:
     table = role_table(theme)
     css = epub_css(theme)
     for name, role in table.items():
-        if name in PRINT_ONLY:
+        if name in PRINT_ONLY | BOOK:
             continue
         decls = declarations(css, role.css_selector)
         assert decls, f"{theme.name} {name}: no rule {role.css_selector!r} in the EPUB's CSS"
@@ -256,7 +276,7 @@ def test_epub_css_carries_the_table(theme: Theme) -> None:
 def test_print_css_carries_the_table(theme: Theme) -> None:
     """The PDF's CSS, in points, for every role (those drawn on the page only included)."""
     table = role_table(theme)
-    css = css_for(theme, "print")
+    css = css_for(theme, "print", book=True)
     for name, role in table.items():
         decls = declarations(css, role.css_selector)
         assert decls, f"{theme.name} {name}: no rule {role.css_selector!r} in the print CSS"

@@ -95,8 +95,11 @@ ROLE_NAMES = (
     "end_matter",
     "running_header",
     "folio",
+    "part_title",
+    "toc_heading",
+    "toc_entry",
 )
-"""Every role, in the order of a page."""
+"""Every role, in the order of a page; the last three are a book's (a collection's)."""
 
 
 class RoleTable(Mapping[str, Role]):
@@ -448,5 +451,46 @@ def _compute(theme: Theme) -> RoleTable:
         docx="Footer",
         css="@page @bottom-center",
         extra={"margin_gap": float(theme.page.margin_bottom) * 0.3},  # from the text block down to its top
+    )
+    # A book's own roles (a collection's title page, contents and part pages).
+    page = theme.page
+    content_height = float(page.height - page.margin_top - page.margin_bottom)
+    title = float(t.title_size)
+    add(
+        "part_title",
+        font="heading",
+        size=title * 1.05,
+        line=1.15,
+        before=b * 1.4,
+        align="center",
+        docx="Part",
+        css="h1.part-title",
+        extra={
+            "page_drop": content_height * 0.3,  # from the top of the text block down to the part's number
+            "rule_gap": b * 1.1,  # between the rule above the title and the title
+            "number_size": title * 1.5,
+        },
+    )
+    add(
+        "toc_heading",
+        font="heading",
+        size=title,
+        line=1.1,
+        before=content_height * 0.06,
+        after=b * 1.8,
+        weight="bold",
+        docx="TOCHeading",
+        css="h2.book-contents-heading",
+        extra={"rule_gap": b * 0.7},
+    )
+    add(
+        "toc_entry",
+        font="heading",
+        size=b * 1.05,
+        line=1.3,
+        after=b * 0.75,
+        docx="TOC1",
+        css="a.toc-link:not(.toc-part-link)",
+        extra={"indent": b * 2.6, "part_gap": b * 1.5, "part_size": b * 1.02},
     )
     return RoleTable(roles, b)

@@ -647,7 +647,7 @@ class StyleSheet:
         that pandoc reads it as a heading), ``TOC Heading`` and ``toc 1``, the contents' entries
         with a dotted tab to the page number.
         """
-        b, c = self.base, self.c
+        part, heading, entry = self.r["part_title"], self.r["toc_heading"], self.r["toc_entry"]
         return [
             ox.StyleSpec(
                 S.PART,
@@ -657,11 +657,12 @@ class StyleSheet:
                 next=S.NORMAL,
                 custom=True,
                 quick=True,
+                # The part's page has no number in the DOCX: the title stands where the PDF's number does.
                 ppr=(
-                    self.lines(self.t.title_size * 1.15, 1.15, before=self.text_height * 0.3, after=0),
+                    ox.spacing(line=part.line_height, exact=True, before=part.extra["page_drop"], after=0),
                     ox.jc("center"),
                 ),
-                rpr=(*ox.size(self.t.title_size * 1.15), ox.color(c.accent)),
+                rpr=(*ox.size(part.font_size), ox.color(part.color)),
             ),
             ox.StyleSpec(
                 S.TOC_HEADING,
@@ -671,11 +672,8 @@ class StyleSheet:
                 next=S.NORMAL,
                 ui_priority=39,
                 hidden=True,
-                ppr=self.flush(
-                    ox.el("w:keepNext"),
-                    self.lines(self.t.heading_size(1), 1.2, before=0, after=b * 1.5),
-                ),
-                rpr=self.heading_run(self.t.heading_size(1), ox.on("w:b"), ox.on("w:bCs"), ox.color(c.accent)),
+                ppr=self.flush(ox.el("w:keepNext"), self.role_lines(heading)),
+                rpr=self.role_run(heading, ox.on("w:b"), ox.on("w:bCs")),
             ),
             ox.StyleSpec(
                 S.TOC,
@@ -688,8 +686,9 @@ class StyleSheet:
                 ppr=self.flush(
                     ox.tabs(("right", self.text_width, "dot")),
                     ox.el("w:suppressAutoHyphens"),
-                    self.lines(b, before=b * 0.3, after=b * 0.3),
+                    self.role_lines(entry),
                 ),
+                rpr=self.role_run(entry),
             ),
         ]
 
