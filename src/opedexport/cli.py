@@ -325,7 +325,7 @@ def _cmd_theme_show(args: argparse.Namespace, rep: _Reporter) -> int:
                 role.align,
                 look,
                 role.color,
-                role.docx_style,
+                role.docx_style or "-",
             )
         )
     title = f"{theme.name}: roles (lengths in points)"

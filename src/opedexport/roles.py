@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 from .theme import Theme
 
-__all__ = ["ROLE_NAMES", "Role", "RoleTable", "role_table"]
+__all__ = ["BOOK_ROLES", "ROLE_NAMES", "Role", "RoleTable", "role_table"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +45,8 @@ class Role:
     letter_spacing: float
     color: str
     docx_style: str
-    """The id (``w:styleId``) of the DOCX style that carries the role."""
+    """The id (``w:styleId``) of the DOCX style that carries the role; ``""`` for a role the DOCX does not
+    draw (a book's title page is the article title block's styles there)."""
     css_selector: str
     """The selector of the role's rule in the CSS (EPUB and PDF; ``@page …`` roles are in the PDF's only)."""
     extra: Mapping[str, float] = field(default_factory=dict)
@@ -60,6 +61,8 @@ class Role:
                 continue
             if key in _LENGTHS:
                 out[f"{key}_pt"] = round(value, 3)
+            elif key == "docx_style":
+                out[key] = value or None
             elif key == "extra":
                 out["extra_pt"] = {k: round(v, 3) for k, v in value.items()}
             else:
@@ -95,11 +98,22 @@ ROLE_NAMES = (
     "end_matter",
     "running_header",
     "folio",
-    "part_title",
+    "book_publication",
+    "book_title",
+    "book_subtitle",
+    "book_editors_label",
+    "book_editor",
+    "book_imprint",
     "toc_heading",
+    "toc_part",
     "toc_entry",
+    "toc_byline",
+    "part_title",
 )
-"""Every role, in the order of a page; the last three are a book's (a collection's)."""
+"""Every role, in the order of a page; those from ``book_publication`` on are a book's (a collection's)."""
+
+BOOK_ROLES = frozenset(ROLE_NAMES[ROLE_NAMES.index("book_publication") :])
+"""A book's roles: its title page, contents and part pages."""
 
 
 class RoleTable(Mapping[str, Role]):
@@ -456,6 +470,105 @@ def _compute(theme: Theme) -> RoleTable:
     page = theme.page
     content_height = float(page.height - page.margin_top - page.margin_bottom)
     title = float(t.title_size)
+    small_caps: Literal["upper", "small-caps"] = "upper" if upper else "small-caps"
+    add(
+        "book_publication",
+        font="heading",
+        size=b * 0.95,
+        line=lead,
+        after=b * 1.6,
+        weight="bold",
+        case=small_caps,
+        tracking=0.1,
+        color=c.accent,
+        docx="",
+        css=".book-publication",
+        extra={
+            "page_drop": content_height * 0.16,  # from the top of the text block down to the title page's rule
+            "page_height": content_height - 1,  # the title page's box: the text block, less a point for rounding
+            "rule_gap": b * 0.7,
+        },
+    )
+    add(
+        "book_title",
+        font="heading",
+        size=title * 1.6,
+        line=1.06,
+        after=b * 1.1,
+        weight="bold",
+        docx="",
+        css="h1.book-title",
+    )
+    add(
+        "book_subtitle",
+        font="heading",
+        size=float(t.dek_size) * 1.2,
+        line=1.3,
+        after=b * 3.2,
+        style="italic",
+        color=c.muted,
+        docx="",
+        css=".book-subtitle",
+    )
+    add(
+        "book_editors_label",
+        font="heading",
+        size=b * 0.85,
+        line=lead,
+        after=b * 0.6,
+        case=small_caps,
+        tracking=0.08,
+        color=c.muted,
+        docx="",
+        css=".book-editors-label",
+        extra={"rule_gap": b * 0.9},
+    )
+    add(
+        "book_editor",
+        font="heading",
+        size=b * 1.2,
+        line=lead,
+        after=b * 0.7,
+        weight="bold",
+        docx="",
+        css=".book-editor-name",
+        extra={"affiliation_size": b * 0.95},
+    )
+    add(
+        "book_imprint",
+        font="heading",
+        size=b * 0.9,
+        line=lead,
+        after=b * 0.2,
+        color=c.muted,
+        docx="",
+        css=".book-imprint",
+        extra={"rule_gap": b * 0.6},
+    )
+    add(
+        "toc_part",
+        font="heading",
+        size=b * 1.02,
+        line=lead,
+        after=b * 0.7,
+        weight="bold",
+        case=small_caps,
+        tracking=0.06,
+        color=c.accent,
+        docx="",
+        css="a.toc-part-link",
+        extra={"rule_gap": b * 0.3, "part_gap": b * 1.5},  # the rule below; the space above a part (not the first)
+    )
+    add(
+        "toc_byline",
+        size=b * 0.9,
+        line=lead,
+        before=b * 0.1,
+        style="italic",
+        color=c.muted,
+        docx="",
+        css=".toc-byline",
+    )
     add(
         "part_title",
         font="heading",
@@ -491,6 +604,6 @@ def _compute(theme: Theme) -> RoleTable:
         after=b * 0.75,
         docx="TOC1",
         css="a.toc-link:not(.toc-part-link)",
-        extra={"indent": b * 2.6, "part_gap": b * 1.5, "part_size": b * 1.02},
+        extra={"indent": b * 2.6},  # of an entry's text, after its number
     )
-    return RoleTable(roles, b)
+    return RoleTable({name: roles[name] for name in ROLE_NAMES}, b)
