@@ -8,7 +8,13 @@ and every format follows; ``opedexport theme show NAME`` prints the table.
 
 Templates see the table as ``roles``: ``roles.kicker.font_size`` (points), ``roles.pt(x)`` and
 ``roles.em(x)`` (a length in points written as CSS, in points or in em of the body size: the one
-conversion, done here), ``roles.ratio(role)`` (a role's line height as CSS's unitless multiple).
+conversion, done here), ``roles.ratio(role)`` (a role's line height as CSS's unitless multiple) and
+``roles.ratio_of(x, y)`` (for an em relative to a parent's size). A role's ``extra`` holds its further
+lengths (a rule's gap to the text, a list's step …).
+
+Not in the table: what only the PDF's page layout computes from tokens (the drop cap's geometry from
+the leading and font metrics, the tighter ``fit-*`` settings from ``text.fit_*``, the figure's
+greatest height, the newspaper columns' gap) and the EPUB's own notes and title page.
 """
 
 from __future__ import annotations

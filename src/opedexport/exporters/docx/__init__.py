@@ -2,7 +2,8 @@
 
 The exporter walks the model itself (no HTML step). Its parts:
 
-* **Styles.** ``styles.xml`` is rebuilt from the theme's tokens by
+* **Styles** (:mod:`.styles`). ``styles.xml`` is rebuilt from the theme's role table
+  (:mod:`opedexport.roles`, which the CSS templates read too) by
   :class:`StyleSheet`: the template's own styles (with their theme fonts and
   theme colours, which Word lets win over explicit values) are removed, and
   every style the article uses is written with explicit fonts, sizes, colours
@@ -13,7 +14,7 @@ The exporter walks the model itself (no HTML step). Its parts:
   without the indent, as the PDF does with CSS. Line spacing is exact (the
   theme's leading times each style's own size, CSS's unitless
   ``line-height``), not a multiple of Word's "single", which is the font's
-  own line height (1.64 em for Charis SIL). Colours follow the PDF: the
+  own line height (1.64 em for Charis SIL). Sizes, spacing and colours are the role table's: the
   accent for the kicker, level-1 headings, links, note calls and the pull
   quote; muted for dek, byline labels, captions, attributions and end
   matter; the title in the text colour. Word's built-in names are used

@@ -695,7 +695,8 @@ class _DocxWriter:
             last.append(ox.run(format_article_date(a.date, labels.lang)))
         # The space between the title block and the text belongs to the block's last paragraph,
         # whichever that is: the one direct paragraph property the exporter writes.
-        ox.place(ox.paragraph_properties(last), ox.spacing(after=self.sheet.base * 2.2), ox.PPR_ORDER)
+        block_after = self.sheet.r["title"].extra["block_after"]
+        ox.place(ox.paragraph_properties(last), ox.spacing(after=block_after), ox.PPR_ORDER)
         return title
 
     def render_end_matter(self) -> None:
