@@ -32,6 +32,7 @@ A theme the caller names directly may live anywhere. Every template is rendered 
 from __future__ import annotations
 
 import copy
+import os
 import re
 import tomllib
 import warnings
@@ -54,6 +55,7 @@ __all__ = [
     "Theme",
     "contrast_problems",
     "contrast_ratio",
+    "load_theme",
     "parse_page_size",
     "themes_dir",
 ]
@@ -613,3 +615,10 @@ def _warn_low_contrast(theme: Theme, path: Path) -> None:
     problems = contrast_problems(theme.colors)
     if problems:
         warnings.warn(ThemeWarning(f"{path}: {'; '.join(problems)}"), stacklevel=3)
+
+
+def load_theme(theme: str | os.PathLike[str] | Theme = "default", **overrides: Any) -> Theme:
+    """A :class:`Theme` from a built-in name, a folder path, or a Theme (returned as is unless ``overrides``)."""
+    if isinstance(theme, Theme):
+        return theme.with_tokens(**overrides) if overrides else theme
+    return Theme.load(os.fspath(theme), **overrides)

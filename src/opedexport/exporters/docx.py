@@ -100,9 +100,9 @@ from docx.shared import Emu, Twips
 from lxml import etree
 
 from .. import model as m
-from ..collection import Collection
 from ..fetch import Fetcher
 from ..i18n import format_article_date, join_names, labels_for
+from ..model import Collection
 from ..theme import Theme
 from . import _docx_oxml as ox
 from .base import Exporter, build_datetime

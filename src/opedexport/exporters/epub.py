@@ -64,10 +64,10 @@ from lxml import etree
 from lxml.builder import ElementMaker
 
 from .. import model as m
-from ..collection import Collection
 from ..errors import ExportError
 from ..fetch import Fetcher
 from ..i18n import Labels, format_article_date, join_names, labels_for
+from ..model import Collection
 from ..serialize import article_to_dict, article_to_json
 from ..theme import Theme, contrast_problems
 from ._cover import CoverImage, cover_alt_text, cover_for, fetch_image

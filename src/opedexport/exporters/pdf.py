@@ -3,7 +3,7 @@
 The HTML comes from the shared model → HTML step (:mod:`._html`) with
 footnotes as ``float: footnote`` spans; the stylesheet is the theme's
 ``print.css.j2``. WeasyPrint is imported only when a PDF is made, so listing
-formats never loads it, and it is imported through :func:`._weasyprint.import_weasyprint`,
+formats never loads it, and it is imported through :func:`opedexport._weasyprint.import_weasyprint`,
 which spares it a compiler run for every library name it tries.
 
 Every resource WeasyPrint asks for (figures, fonts, anything a stylesheet
@@ -57,15 +57,15 @@ from typing import Any, ClassVar
 
 from lxml import etree
 
-from .. import __version__
 from .. import model as m
-from ..collection import Collection
+from .._version import __version__
+from .._weasyprint import import_weasyprint
 from ..errors import ExportError, LayoutWarning, ResourceRefusedWarning
 from ..fetch import Fetcher, Refused
 from ..i18n import format_article_date, join_names, labels_for
+from ..model import Collection
 from ..theme import Theme, themes_dir
 from ._html import XHTML_NS, ImageSrc, css_for, environment, render_article, to_html_string
-from ._weasyprint import import_weasyprint
 from .base import Exporter, Option, build_datetime
 
 __all__ = [
