@@ -80,7 +80,7 @@ def export(article: m.Article, fmt: str) -> bytes:
     """Export ``article``; the only warnings allowed are refusals of its images (they name no real file)."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        data = opedexport.export(article, fmt)
+        data = opedexport.export_bytes(article, fmt)
     unexpected = [f"{w.category.__name__}: {w.message}" for w in caught if w.category is not ResourceRefusedWarning]
     assert not unexpected, unexpected
     assert isinstance(data, bytes)

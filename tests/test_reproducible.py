@@ -194,7 +194,7 @@ def test_dates_far_from_now_give_valid_stamps(
     Word's W3CDTF need them) and zip entry times the zip can hold."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(epoch))
     article = opedexport.read(text="---\ntitle: Far\ndate: 2025-05-12\n---\n\nText.\n", format="markdown")
-    epub, word = opedexport.export(article, "epub"), opedexport.export(article, "docx")
+    epub, word = opedexport.export_bytes(article, "epub"), opedexport.export_bytes(article, "docx")
     assert isinstance(epub, bytes) and isinstance(word, bytes)
     with zipfile.ZipFile(io.BytesIO(epub)) as z:
         opf = etree.fromstring(z.read("EPUB/content.opf"))

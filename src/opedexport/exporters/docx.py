@@ -105,6 +105,7 @@ from ..i18n import format_article_date, join_names, labels_for
 from ..model import Collection
 from ..theme import Theme
 from . import _docx_oxml as ox
+from ._common import kicker_text, running_header_text, write_zip
 from .base import Exporter, build_datetime
 
 __all__ = ["DocxExporter", "StyleSheet", "reproducible_zip"]
@@ -932,7 +933,7 @@ class _DocxWriter:
         running = self.theme.running
         if running.header != "none":
             section.different_first_page_header_footer = True  # no running header over the title block
-            text = article.publication or article.title if running.header == "publication" else article.title
+            text = running_header_text(article, self.theme)
             self.running_header(section, text)
         if running.footer != "none":
             self.folio(section.footer)
@@ -1004,7 +1005,7 @@ class _DocxWriter:
         self.fetcher = fetcher
         own, self.labels = self.labels, labels_for(article.lang)
         try:
-            kicker = self.labels.opinion + (f" · {article.publication}" if article.publication else "")
+            kicker = kicker_text(article, self.labels)
             title = self.render_title_block(article, kicker=kicker, title_style=title_style)
             self._first = True
             self.blocks(article.body)
@@ -1827,20 +1828,11 @@ def reproducible_zip(data: bytes, when: dt.datetime) -> bytes:
     """Rewrite the zip ``data`` with every entry stamped ``when`` (clamped to the years a zip can
     hold), fixed permissions and ``[Content_Types].xml`` first, so equal content gives equal bytes.
     """
-    stamp = when.astimezone(dt.UTC) if when.tzinfo else when
-    stamp = min(max(stamp.replace(tzinfo=None), dt.datetime(1980, 1, 1)), dt.datetime(2107, 12, 31, 23, 59, 58))
-    date_time = (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
         names = src.namelist()
         names.sort(key=lambda n: n != "[Content_Types].xml")  # stable: the rest keep python-docx's order
-        for name in names:
-            info = zipfile.ZipInfo(name, date_time=date_time)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = 0o644 << 16
-            dst.writestr(info, src.read(name), compresslevel=6)
-    return out.getvalue()
+        entries = [(name, src.read(name)) for name in names]
+    return write_zip(entries, when, mode=0o644, level=6)
 
 
 class DocxExporter(Exporter):
