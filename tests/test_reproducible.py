@@ -179,8 +179,8 @@ def test_without_it_the_build_time_not_the_article_date(fmt: str, sources: Path,
 def test_same_bytes_wherever_the_article_lies(fmt: str, sources: Path, tmp_path: Path) -> None:
     elsewhere = tmp_path / "some" / "other" / "place"
     shutil.copytree(sources, elsewhere)
-    here = opedexport.export(opedexport.read(sources / "dated.md"), fmt)
-    there = opedexport.export(opedexport.read(elsewhere / "dated.md"), fmt)
+    here = opedexport.export_bytes(opedexport.read(sources / "dated.md"), fmt)
+    there = opedexport.export_bytes(opedexport.read(elsewhere / "dated.md"), fmt)
     assert here == there
 
 

@@ -11,7 +11,7 @@ Readers and exporters are plugins found through the entry-point groups
 ``opedexport.readers`` and ``opedexport.exporters``.
 """
 
-from ._version import __version__
+from ._version import version as _version
 from .api import (
     export,
     export_bytes,
@@ -75,3 +75,10 @@ __all__ = [
     "read",
     "read_result",
 ]
+
+
+def __getattr__(name: str) -> str:
+    """``__version__``, read from the installed metadata when first asked for (see :mod:`._version`)."""
+    if name == "__version__":
+        return _version()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
-from ._version import __version__
+from ._version import version as _version
 from ._weasyprint import enable_fast_import
 from .api import export_collection, formats, load_theme, read_result
 from .batch import JobResult, expand_inputs, export_many
@@ -351,7 +351,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="opedexport",
         description="Turn opinion articles into print-ready PDF, EPUB 3 and DOCX.",
     )
-    parser.add_argument("--version", action="version", version=f"opedexport {__version__}")
+    parser.add_argument("--version", action="version", version=f"opedexport {_version()}")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("-v", "--verbose", action="store_true", help="say what was removed and written")
     common.add_argument("--debug", action="store_true", help="show tracebacks for failures")

@@ -121,5 +121,5 @@ def test_source_date_epoch_is_every_date_and_the_bytes_repeat(fmt: str, monkeypa
 def test_a_bad_source_date_epoch_says_what_to_set(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
     with pytest.raises(ExportError, match=r"^SOURCE_DATE_EPOCH must be a whole number .*'yesterday'") as info:
-        opedexport.export(article(), "epub")
+        opedexport.export_bytes(article(), "epub")
     assert "\n" not in str(info.value)

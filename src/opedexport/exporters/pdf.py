@@ -58,7 +58,7 @@ from typing import Any, ClassVar
 from lxml import etree
 
 from .. import model as m
-from .._version import __version__
+from .._version import version as _version
 from .._weasyprint import import_weasyprint
 from ..errors import ExportError, LayoutWarning, ResourceRefusedWarning
 from ..fetch import Fetcher, Refused
@@ -302,7 +302,7 @@ def _set_meta(root: Any) -> None:
     for name, content in (
         ("dcterms.created", stamp),
         ("dcterms.modified", stamp),
-        ("generator", f"opedexport {__version__}"),
+        ("generator", f"opedexport {_version()}"),
     ):
         meta = head.makeelement(f"{_NS}meta", {"name": name, "content": content})
         meta.tail = "\n"
