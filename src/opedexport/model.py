@@ -57,6 +57,7 @@ __all__ = [
     "Table",
     "Text",
     "clean_text",
+    "is_lang_tag",
     "is_safe_link",
     "iter_nodes",
     "link_url",
@@ -115,6 +116,13 @@ def clean_text(value: str, where: str) -> str:
         )
         value = _XML_ILLEGAL.sub("", value)
     return unicodedata.normalize("NFC", value)
+
+
+def is_lang_tag(value: str) -> bool:
+    """Whether ``value`` has the shape of a BCP 47 language tag (``id``, ``en-GB``, ``zh-Hant-TW``):
+    the one test every reader and the model use.
+    """
+    return bool(_LANG_TAG.match(value))
 
 
 def web_url(url: str) -> str:
