@@ -36,8 +36,8 @@ def test_read_limits_input_size(tmp_path: Path) -> None:
 
 def test_export_to_bytes_and_to_path(tmp_path: Path) -> None:
     article = opedexport.read(text=MD, format="markdown")
-    assert opedexport.export(article, "test-title") == b"Halo Dunia|default"
-    assert opedexport.export(article, "test-title", theme="modern", shout=True) == b"HALO DUNIA|modern"
+    assert opedexport.export_bytes(article, "test-title") == b"Halo Dunia|default"
+    assert opedexport.export_bytes(article, "test-title", theme="modern", shout=True) == b"HALO DUNIA|modern"
     target = tmp_path / "deep" / "x.ttl"
     assert opedexport.export(article, target) == target
     assert target.read_bytes() == b"Halo Dunia|default"
@@ -46,7 +46,7 @@ def test_export_to_bytes_and_to_path(tmp_path: Path) -> None:
 def test_unknown_option_and_format_are_errors() -> None:
     article = opedexport.read(text=MD, format="markdown")
     with pytest.raises(ExportError, match=r"unknown option\(s\) colour.*known: allow_hosts, shout"):
-        opedexport.export(article, "test-title", colour="red")
+        opedexport.export_bytes(article, "test-title", colour="red")
     with pytest.raises(RegistryError, match="no exporter writes '.odt'"):
         opedexport.export(article, "x.odt")
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import concurrent.futures as cf
+import multiprocessing
 import shutil
 import subprocess
 import sys
@@ -59,7 +60,8 @@ def test_fail_fast_stops_after_the_first_failure(tmp_path: Path) -> None:
 def test_pool_and_any_executor_give_the_same_files(tmp_path: Path) -> None:
     write_articles(tmp_path / "in", 6)
     pooled = export_many(tmp_path / "in", ["json"], tmp_path / "pool", workers=2)
-    with cf.ThreadPoolExecutor(2) as executor:
+    # Not a ThreadPoolExecutor: those are refused (tests/test_batch_house.py).
+    with cf.ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("forkserver")) as executor:
         threaded = export_many(tmp_path / "in", ["json"], tmp_path / "thread", executor=executor)
     assert pooled.failed == threaded.failed == 0
     names = sorted(p.name for p in (tmp_path / "pool").iterdir())
@@ -119,7 +121,7 @@ def test_a_split_build_writes_what_one_process_writes(tmp_path: Path) -> None:
     for name in ("rural-stop.jpg", "cover.jpg"):
         Image.new("RGB", (320, 200), (180, 40, 40)).save(source / "images" / name)
     path = source / "every-element.en.md"
-    split = export_many([path], ["epub", "pdf", "docx"], tmp_path / "split")
+    split = export_many([path], ["epub", "pdf", "docx"], tmp_path / "split", split=True)
     alone = export_many([path], ["epub", "pdf", "docx"], tmp_path / "alone", workers=1)
     (one,), (other,) = split.results, alone.results
     assert one.ok and other.ok, (one.errors, other.errors)
@@ -141,7 +143,7 @@ def test_a_split_build_writes_what_one_process_writes(tmp_path: Path) -> None:
 def test_a_split_build_reports_a_bad_input_once(tmp_path: Path) -> None:
     bad = tmp_path / "empty.md"
     bad.write_text("", encoding="utf-8")
-    batch = export_many([bad], ["pdf", "epub"], tmp_path / "out")
+    batch = export_many([bad], ["pdf", "epub"], tmp_path / "out", split=True)
     (result,) = batch.results
     assert len(result.errors) == 1 and str(bad) in result.errors[0]
     assert result.written == []
@@ -155,6 +157,6 @@ def test_a_split_build_whose_child_dies_reports_it(tmp_path: Path, monkeypatch: 
 
     (path,) = write_articles(tmp_path / "in", 1)
     monkeypatch.setattr(batch, "_split_child", lambda job, conn: os._exit(3))
-    (result,) = export_many([path], ["pdf", "epub"], tmp_path / "out").results
+    (result,) = export_many([path], ["pdf", "epub"], tmp_path / "out", split=True).results
     assert result.written == []
     assert result.errors == [f"{path}: internal error: the process making epub stopped (exit code 3)"]

@@ -63,7 +63,7 @@ def test_manifest_theme_resolves_against_the_manifest_not_the_working_folder(
     monkeypatch.chdir(tmp_path / "cwd")
     book = opedexport.load_manifest(manifest(tmp_path / "book", "mine"))
     with pytest.raises(ThemeError, match="no theme 'mine'"):
-        opedexport.export_collection(book, "epub")
+        opedexport.export_collection_bytes(book, "epub")
 
 
 def test_cli_collection_refuses_an_outside_theme_but_accepts_one_given_with_theme(

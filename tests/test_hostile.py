@@ -373,7 +373,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
 
 
 def export_bytes(article: m.Article, fmt: str, **options: Any) -> bytes:
-    data = opedexport.export(article, fmt, **options)
+    data = opedexport.export_bytes(article, fmt, **options)
     assert isinstance(data, bytes)
     return data
 
@@ -699,7 +699,7 @@ def test_libreoffice_opens_every_document(run: Run, tmp_path: Path) -> None:
 
 def test_a_long_hyphenatable_word_does_not_stall_the_pdf(tmp_path: Path) -> None:
     article = opedexport.read(HOSTILE / "long-hyphenatable-word.md")
-    data = opedexport.export(article, "pdf", time_limit=2)
+    data = opedexport.export_bytes(article, "pdf", time_limit=2)
     assert isinstance(data, bytes) and data.startswith(b"%PDF-")
 
 
@@ -807,12 +807,12 @@ def test_pixel_limit_is_configurable(tmp_path: Path, monkeypatch: pytest.MonkeyP
         title="Pixels", lang="en", body=(m.Figure("big.png", alt="big"),), source_path=tmp_path / "a.md"
     )
     with pytest.warns(ResourceRefusedWarning, match=r"big\.png: 10000×5000 pixels is over the limit of 40000000"):
-        opedexport.export(article, "docx")
+        opedexport.export_bytes(article, "docx")
     # The default is read when a fetcher is made: raising it lets the image through every exporter.
     monkeypatch.setattr(fetch, "DEFAULT_MAX_PIXELS", 60_000_000)
     with warnings.catch_warnings():
         warnings.simplefilter("error", OpedexportWarning)
-        data = opedexport.export(article, "docx")
+        data = opedexport.export_bytes(article, "docx")
     assert isinstance(data, bytes) and b"word/media/" in data
     # And lowering it (or giving max_pixels to a Fetcher) refuses a small image.
     fetcher = fetch.Fetcher([DATA], max_pixels=1000)
@@ -833,12 +833,12 @@ def test_time_limit_stops_a_real_export_and_leaves_the_process_sound(fmt: str, t
     article = opedexport.read(source)
     tmp_path = tmp_path / "out"
     tmp_path.mkdir()
-    before = opedexport.export(article, fmt)
+    before = opedexport.export_bytes(article, fmt)
     target = tmp_path / f"a.{fmt}"
     with pytest.raises(LimitError, match=rf"^{re.escape(str(article.source_path))}: the {fmt} export took longer"):
         opedexport.export(article, target, time_limit=0.001)
     assert list(tmp_path.iterdir()) == []
-    assert opedexport.export(article, fmt) == before  # nothing cached was left half-made
+    assert opedexport.export_bytes(article, fmt) == before  # nothing cached was left half-made
 
 
 def test_time_limit_through_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -883,7 +883,7 @@ def test_time_limit_is_neither_swallowed_nor_cuts_an_import_short(tmp_path: Path
     try:
         article = m.Article(title="Import", lang="en")
         with pytest.raises(LimitError):
-            opedexport.export(article, "test-importing", time_limit=0.1)
+            opedexport.export_bytes(article, "test-importing", time_limit=0.1)
         module = sys.modules.get(package.name)
         assert module is None or module.part is not None, "an import was cut short and left half-made"
     finally:

@@ -72,7 +72,7 @@ def export_warning(path: Path, fmt: str, match: str) -> tuple[bytes, list[str]]:
     """Export the article at ``path`` to ``fmt``, requiring a refusal matching ``match``; return the bytes and refusals."""
     article = api.read(path)
     with pytest.warns(ResourceRefusedWarning, match=match) as caught:
-        data = api.export(article, fmt)
+        data = api.export_bytes(article, fmt)
     assert isinstance(data, bytes)
     return data, [str(w.message) for w in caught if issubclass(w.category, ResourceRefusedWarning)]
 

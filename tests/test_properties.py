@@ -6,11 +6,10 @@ noncharacters, bidi controls and any other code point), which the model cleans w
 
 The outside judges are slow, so they do not run per example. Each ``@given`` test runs the cheap checks
 inline (``qpdf --check`` for a PDF; for an EPUB and a DOCX: the zip is sound and every XML part parses,
-and python-docx opens the DOCX) and writes each EPUB and DOCX it made into a folder of this module;
-the tests that follow (pytest runs a module's tests in file order) run EPUBCheck once over every book
-and LibreOffice once over every document. Run on their own, those two skip: nothing was written. Next
-to each file lies the article as JSON, so a failure names an input that reproduces it
-(``opedexport.read("….json")``).
+and python-docx opens the DOCX). The judges' tests (marked slow) generate their own articles and run
+EPUBCheck once over every book and LibreOffice once over every document, so they need no other test to
+have run first. Next to each file lies the article as JSON, so a failure names an input that reproduces
+it (``opedexport.read("….json")``).
 
 How many examples: ``OPEDEXPORT_HYPOTHESIS_EXAMPLES`` (default 8) for the PDF and the EPUB, half as many
 for the DOCX (LibreOffice is the slowest judge). CI keeps the default; by hand, for example::
@@ -66,10 +65,6 @@ def _with_hostile_text(article: m.Article, text: str) -> m.Article:
 
 generated = st.builds(_with_hostile_text, articles(), hostile_text)
 
-#: The files the ``@given`` tests wrote, for the judges after them.
-BOOKS: list[Path] = []
-DOCUMENTS: list[Path] = []
-
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -80,7 +75,7 @@ def export(article: m.Article, fmt: str) -> bytes:
     """Export ``article``; the only warnings allowed are refusals of its images (they name no real file)."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        data = opedexport.export(article, fmt)
+        data = opedexport.export_bytes(article, fmt)
     unexpected = [f"{w.category.__name__}: {w.message}" for w in caught if w.category is not ResourceRefusedWarning]
     assert not unexpected, unexpected
     assert isinstance(data, bytes)
@@ -127,7 +122,6 @@ def test_epub_of_any_article_is_well_formed(article: m.Article, folder: Path) ->
     assert opf.findtext("{*}metadata/{http://purl.org/dc/elements/1.1/}title") == article.title
     modified = opf.findtext("{*}metadata/{*}meta[@property='dcterms:modified']") or ""
     assert W3CDTF.fullmatch(modified), modified
-    BOOKS.append(keep(folder, article, data, ".epub"))
 
 
 @settings(max_examples=DOCX_EXAMPLES, **_SETTINGS)  # type: ignore[arg-type]
@@ -143,16 +137,32 @@ def test_docx_of_any_article_reopens(article: m.Article, folder: Path) -> None:
     assert title and article.title.startswith(title.removesuffix("…"))
     assert any(p.text for p in document.paragraphs)
     assert export(article, "docx") == data  # the same bytes again
-    DOCUMENTS.append(keep(folder, article, data, ".docx"))
+
+
+def generate(fmt: str, examples: int, folder: Path) -> list[Path]:
+    """Files of ``examples`` generated articles in ``fmt``, each with its JSON beside it.
+
+    Each judge's test makes its own, so it runs the same alone, with ``-m slow`` or in any order.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    files: list[Path] = []
+
+    @settings(max_examples=examples, **_SETTINGS)  # type: ignore[arg-type]
+    @given(article=generated)
+    def collect(article: m.Article) -> None:
+        files.append(keep(folder, article, export(article, fmt), f".{fmt}"))
+
+    collect()
+    return files
 
 
 @pytest.mark.slow
-def test_epubcheck_accepts_every_generated_book() -> None:
-    if not BOOKS:
-        pytest.skip("no books: run the module, not this test alone")
+def test_epubcheck_accepts_every_generated_book(tmp_path: Path) -> None:
     if not judges.have_epubcheck():
         pytest.skip("EPUBCheck needs java and the epubcheck package")
-    results = judges.epubcheck_many(BOOKS)
+    books = generate("epub", EXAMPLES, tmp_path)
+    assert books
+    results = judges.epubcheck_many(books)
     report = [
         f"{path.with_suffix('.json')}: " + "; ".join(result[3])
         for path, result in results.items()
@@ -164,10 +174,10 @@ def test_epubcheck_accepts_every_generated_book() -> None:
 @pytest.mark.slow
 @pytest.mark.skipif(not judges.have_libreoffice(), reason="LibreOffice (soffice) or pdftotext is not installed")
 def test_libreoffice_opens_every_generated_document(tmp_path: Path) -> None:
-    if not DOCUMENTS:
-        pytest.skip("no documents: run the module, not this test alone")
-    pdfs = judges.libreoffice_to_pdf(DOCUMENTS, tmp_path)
-    unopened = [str(path.with_suffix(".json")) for path in DOCUMENTS if path not in pdfs]
+    documents = generate("docx", DOCX_EXAMPLES, tmp_path / "in")
+    assert documents
+    pdfs = judges.libreoffice_to_pdf(documents, tmp_path)
+    unopened = [str(path.with_suffix(".json")) for path in documents if path not in pdfs]
     assert not unopened, f"LibreOffice could not open the DOCX of {unopened}"
     for pdf in pdfs.values():
         judges.pdftotext(pdf)  # poppler reads what LibreOffice wrote

@@ -179,8 +179,8 @@ def test_without_it_the_build_time_not_the_article_date(fmt: str, sources: Path,
 def test_same_bytes_wherever_the_article_lies(fmt: str, sources: Path, tmp_path: Path) -> None:
     elsewhere = tmp_path / "some" / "other" / "place"
     shutil.copytree(sources, elsewhere)
-    here = opedexport.export(opedexport.read(sources / "dated.md"), fmt)
-    there = opedexport.export(opedexport.read(elsewhere / "dated.md"), fmt)
+    here = opedexport.export_bytes(opedexport.read(sources / "dated.md"), fmt)
+    there = opedexport.export_bytes(opedexport.read(elsewhere / "dated.md"), fmt)
     assert here == there
 
 
@@ -194,7 +194,7 @@ def test_dates_far_from_now_give_valid_stamps(
     Word's W3CDTF need them) and zip entry times the zip can hold."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(epoch))
     article = opedexport.read(text="---\ntitle: Far\ndate: 2025-05-12\n---\n\nText.\n", format="markdown")
-    epub, word = opedexport.export(article, "epub"), opedexport.export(article, "docx")
+    epub, word = opedexport.export_bytes(article, "epub"), opedexport.export_bytes(article, "docx")
     assert isinstance(epub, bytes) and isinstance(word, bytes)
     with zipfile.ZipFile(io.BytesIO(epub)) as z:
         opf = etree.fromstring(z.read("EPUB/content.opf"))

@@ -54,7 +54,7 @@ def test_manifest_theme_cannot_run_a_command(tmp_path: Path, monkeypatch: pytest
     theme_folder(tmp_path, "evil", {"epub.css.j2": popen(marker)})
     book = opedexport.load_manifest(book_with_theme(tmp_path, "evil"))
     with pytest.raises(ThemeError, match="sandbox") as info:
-        opedexport.export_collection(book, "epub")
+        opedexport.export_collection_bytes(book, "epub")
     assert info.value.path is not None and info.value.path.name == "epub.css.j2"
     assert info.value.line == 1
     assert not marker.exists()
@@ -98,7 +98,8 @@ def test_caller_theme_from_anywhere_still_works_but_sandboxed(
 
 def test_templates_cannot_mutate_what_they_are_given(tmp_path: Path) -> None:
     folder = theme_folder(tmp_path, "mut", {"epub.css.j2": "body {}\n{{ theme.fonts.update({}) }}\n"})
-    with pytest.raises(ThemeError, match="sandbox") as info:
+    # The sandbox refuses a dict's update; the theme's fonts (a read-only mapping) have none at all.
+    with pytest.raises(ThemeError, match="sandbox|has no attribute 'update'") as info:
         css_for(Theme.load(folder), "epub")
     assert info.value.line == 2
 
@@ -127,7 +128,7 @@ def test_manifest_theme_template_symlinked_out_is_refused(tmp_path: Path) -> Non
     assert "secret" in css_for(Theme.load(folder), "epub")
     book = opedexport.load_manifest(book_with_theme(book_dir, "sneaky"))
     with pytest.raises(ThemeError, match=r"template epub\.css\.j2 resolves to .*secret\.css, outside") as info:
-        opedexport.export_collection(book, "epub")
+        opedexport.export_collection_bytes(book, "epub")
     assert info.value.path == folder / "templates" / "epub.css.j2"
 
 

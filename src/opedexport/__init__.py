@@ -4,16 +4,25 @@ The public API is what this module exposes::
 
     import opedexport
     article = opedexport.read("source/op-ed.md")
-    opedexport.export(article, "out/op-ed.pdf")            # format from the suffix
-    data = opedexport.export(article, "epub", theme="modern")  # bytes back
+    opedexport.export(article, "out/op-ed.pdf")                  # writes a file: format from the suffix
+    data = opedexport.export_bytes(article, "epub", theme="modern")  # bytes back, nothing written
 
 Readers and exporters are plugins found through the entry-point groups
 ``opedexport.readers`` and ``opedexport.exporters``.
 """
 
-from .api import export, export_collection, formats, load_theme, read, read_result
+from ._version import version as _version
+from .api import (
+    export,
+    export_bytes,
+    export_collection,
+    export_collection_bytes,
+    formats,
+    load_theme,
+    read,
+    read_result,
+)
 from .batch import BatchResult, JobResult, export_many
-from .collection import Collection, Part, load_manifest
 from .errors import (
     ExportError,
     InputError,
@@ -28,11 +37,10 @@ from .errors import (
     ThemeError,
     ThemeWarning,
 )
-from .model import Article, Author
+from .model import Article, Author, Collection, Part
 from .readers.base import ReadResult
+from .readers.manifest import load_manifest
 from .theme import Theme
-
-__version__ = "0.1.0"
 
 __all__ = [
     "Article",
@@ -57,7 +65,9 @@ __all__ = [
     "ThemeWarning",
     "__version__",
     "export",
+    "export_bytes",
     "export_collection",
+    "export_collection_bytes",
     "export_many",
     "formats",
     "load_manifest",
@@ -65,3 +75,10 @@ __all__ = [
     "read",
     "read_result",
 ]
+
+
+def __getattr__(name: str) -> str:
+    """``__version__``, read from the installed metadata when first asked for (see :mod:`._version`)."""
+    if name == "__version__":
+        return _version()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -2,23 +2,34 @@
 
 from __future__ import annotations
 
-import contextlib
+import datetime as dt
 import os
-import tempfile
+import warnings
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import IO, Any
 
 from . import limits
-from .collection import Collection
-from .errors import ExportError, InputError, LimitError, OpedexportError
+from ._files import write_atomic
+from .buildtime import using_build_time
+from .errors import ExportError, InputError, LimitError, OpedexportError, RegistryError
 from .limits import DEFAULT_TIME_LIMIT
-from .model import Article
+from .model import Article, Collection
 from .readers.base import DEFAULT_MAX_INPUT_BYTES, ReadResult, Source
 from .registry import registry
-from .theme import Theme
+from .theme import Theme, load_theme
 
-__all__ = ["export", "export_collection", "formats", "load_theme", "read", "read_result", "write_atomic"]
+__all__ = [
+    "export",
+    "export_bytes",
+    "export_collection",
+    "export_collection_bytes",
+    "formats",
+    "load_theme",
+    "read",
+    "read_result",
+    "write_atomic",
+]
 
 
 def _source(
@@ -92,13 +103,6 @@ def read(
     return read_result(source, format, text=text, lang=lang, max_bytes=max_bytes).article
 
 
-def load_theme(theme: str | os.PathLike[str] | Theme = "default", **overrides: Any) -> Theme:
-    """A :class:`Theme` from a built-in name, a folder path, or a Theme (returned as is unless ``overrides``)."""
-    if isinstance(theme, Theme):
-        return theme.with_tokens(**overrides) if overrides else theme
-    return Theme.load(os.fspath(theme), **overrides)
-
-
 def export(
     article: Article,
     target: str | os.PathLike[str],
@@ -106,26 +110,59 @@ def export(
     *,
     format: str | None = None,
     time_limit: float | None = DEFAULT_TIME_LIMIT,
+    build_time: dt.datetime | None = None,
     **options: Any,
-) -> bytes | Path:
-    """Export ``article``.
+) -> Path:
+    """Write ``article`` to the file ``target`` and return its path (as WeasyPrint's ``write_pdf(target)``).
 
-    :param target: a path to write (the format comes from its suffix, or from ``format``),
-        or a bare format name such as ``"pdf"`` to get the bytes back instead.
+    :param target: the path to write; the format comes from its suffix, or from ``format``.
+        (A bare format name such as ``"pdf"`` still returns the bytes, with a
+        :class:`DeprecationWarning`: use :func:`export_bytes`.)
     :param theme: a built-in theme name, a theme folder, or a loaded :class:`Theme`.
+    :param format: an exporter name, when the suffix does not say (or says otherwise).
     :param time_limit: seconds the export may take before it is stopped with
         :class:`~opedexport.errors.LimitError`; ``None`` means no limit (see :func:`opedexport.limits.time_limit`).
+    :param build_time: the timestamp written into the document (an aware datetime); ``None`` means
+        ``SOURCE_DATE_EPOCH`` if set, else now. Given here, it applies to this call only.
     :param options: the exporter's options (``pdf_variant``, ``allow_hosts`` …); unknown ones are an error.
-    :returns: the bytes when ``target`` is a format name, else the path written.
     :raises ExportError: when the exporter fails; the target is then left as it was.
+    :raises RegistryError: when no exporter writes the target's suffix (``"out"`` has none: give
+        ``"out.pdf"`` or ``format=…``).
     """
-    return _export(
+    return _export(  # type: ignore[return-value]  # bytes only on the deprecated path
         lambda exporter, theme_obj, opts: exporter.export(article, theme_obj, **opts),
         article.source_path or "<article>",
         target,
         load_theme(theme),
         format,
         time_limit,
+        build_time,
+        options,
+        "export",
+    )
+
+
+def export_bytes(
+    article: Article,
+    format: str,
+    theme: str | os.PathLike[str] | Theme = "default",
+    *,
+    time_limit: float | None = DEFAULT_TIME_LIMIT,
+    build_time: dt.datetime | None = None,
+    **options: Any,
+) -> bytes:
+    """Render ``article`` in ``format`` (an exporter name: ``"pdf"``, ``"epub"``, ``"docx"`` …) and
+    return the file's bytes; nothing is written. Parameters as in :func:`export`.
+
+    :raises RegistryError: for an unknown format, listing those available.
+    """
+    return _render(
+        lambda exporter, theme_obj, opts: exporter.export(article, theme_obj, **opts),
+        article.source_path or "<article>",
+        registry.exporter(format),
+        load_theme(theme),
+        time_limit,
+        build_time,
         options,
     )
 
@@ -137,23 +174,71 @@ def export_collection(
     *,
     format: str | None = None,
     time_limit: float | None = DEFAULT_TIME_LIMIT,
+    build_time: dt.datetime | None = None,
     **options: Any,
-) -> bytes | Path:
-    """Export a collection as one book; ``target`` as in :func:`export`.
+) -> Path:
+    """Write a collection as one book to the file ``target``; parameters as in :func:`export`.
 
     :param theme: as in :func:`export` (from anywhere: the caller's choice); ``None`` means the
         manifest's theme (else ``default``), confined to the manifest's folder as
         :meth:`Collection.load_theme` says.
     """
-    return _export(
+    return _export(  # type: ignore[return-value]  # bytes only on the deprecated path
         lambda exporter, theme_obj, opts: exporter.export_collection(collection, theme_obj, **opts),
         collection.source_path or "<collection>",
         target,
         collection.load_theme() if theme is None else load_theme(theme),
         format,
         time_limit,
+        build_time,
+        options,
+        "export_collection",
+    )
+
+
+def export_collection_bytes(
+    collection: Collection,
+    format: str,
+    theme: str | os.PathLike[str] | Theme | None = None,
+    *,
+    time_limit: float | None = DEFAULT_TIME_LIMIT,
+    build_time: dt.datetime | None = None,
+    **options: Any,
+) -> bytes:
+    """A collection as one book in ``format``, as bytes; parameters as in :func:`export_collection`."""
+    return _render(
+        lambda exporter, theme_obj, opts: exporter.export_collection(collection, theme_obj, **opts),
+        collection.source_path or "<collection>",
+        registry.exporter(format),
+        collection.load_theme() if theme is None else load_theme(theme),
+        time_limit,
+        build_time,
         options,
     )
+
+
+def _render(
+    render: Callable[[Any, Theme, dict[str, Any]], bytes],
+    where: str | Path,
+    exporter_cls: type[Any],
+    theme: Theme,
+    time_limit: float | None,
+    build_time: dt.datetime | None,
+    options: Mapping[str, Any],
+) -> bytes:
+    """Render with ``exporter_cls`` within the time limit, at ``build_time``; return the bytes."""
+    exporter = _exporter(exporter_cls)
+    resolved = exporter.resolve_options(options)
+    try:
+        with (
+            using_build_time(build_time),
+            limits.time_limit(time_limit, what=f"the {exporter_cls.name} export", path=where),
+        ):
+            return bytes(render(exporter, theme, resolved))
+    except OpedexportError:
+        raise
+    except Exception as exc:  # an exporter bug or a library failure: say which file, keep the cause
+        raise ExportError(f"{exporter_cls.name} export failed: {type(exc).__name__}: {exc}", path=where) from exc
 
 
 def _export(
@@ -163,28 +248,38 @@ def _export(
     theme: Theme,
     format: str | None,
     time_limit: float | None,
+    build_time: dt.datetime | None,
     options: Mapping[str, Any],
+    caller: str = "export",
 ) -> bytes | Path:
-    """Pick the exporter for ``target``/``format``, render within the time limit, write atomically."""
-    as_bytes = isinstance(target, str) and "/" not in target and "." not in target and format is None
-    if as_bytes:
-        exporter_cls = registry.exporter(str(target))
-    elif format is not None:
-        exporter_cls = registry.exporter(format)
-    else:
-        exporter_cls = registry.exporter_for_suffix(Path(target).suffix)
-    exporter = _exporter(exporter_cls)
-    resolved = exporter.resolve_options(options)
-    try:
-        with limits.time_limit(time_limit, what=f"the {exporter_cls.name} export", path=where):
-            data = render(exporter, theme, resolved)
-    except OpedexportError:
-        raise
-    except Exception as exc:  # an exporter bug or a library failure: say which file, keep the cause
-        raise ExportError(f"{exporter_cls.name} export failed: {type(exc).__name__}: {exc}", path=where) from exc
-    if as_bytes:
-        return bytes(data)
+    """Pick the exporter for ``target``/``format``, render, write atomically (or, deprecated, return bytes)."""
+    if (
+        format is None
+        and isinstance(target, str)
+        and "/" not in target
+        and "." not in target
+        and target in registry.exporters.names()
+    ):
+        warnings.warn(
+            f"{caller}(…, {target!r}) returning bytes is deprecated and will be removed in the next release: "
+            f"use {caller}_bytes(…, {target!r}) for bytes, or give a path such as 'out.{target}' to write a file",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+        return _render(render, where, registry.exporter(target), theme, time_limit, build_time, options)
     path = Path(target)
+    if format is not None:
+        exporter_cls = registry.exporter(format)
+    elif not path.suffix:
+        raise RegistryError(
+            f"{caller}: cannot tell the format of {os.fspath(target)!r}, which has no suffix: give a path such "
+            f"as '{path.name}.pdf', or format=… (formats: {', '.join(registry.exporters.names())}); "
+            f"for bytes use {caller}_bytes",
+            path=path,
+        )
+    else:
+        exporter_cls = registry.exporter_for_suffix(path.suffix)
+    data = _render(render, where, exporter_cls, theme, time_limit, build_time, options)
     write_atomic(path, data)
     return path
 
@@ -197,34 +292,6 @@ def _exporter(cls: type) -> Any:
     if cls not in _EXPORTERS:
         _EXPORTERS[cls] = cls()
     return _EXPORTERS[cls]
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
-
-    On any error the target keeps its old content (or stays absent) and no temporary file is left.
-    A symbolic link at ``path`` is replaced, never written through.
-
-    :raises ExportError: naming ``path`` when it cannot be written (no space left, a folder in the way …).
-    """
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    except OSError as exc:
-        raise ExportError(f"cannot write the file: {exc.strerror or exc}", path=path) from exc
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise ExportError(f"cannot write the file: {exc.strerror or exc}", path=path) from exc
-        raise
 
 
 def formats() -> Mapping[str, list[tuple[str, Any, str]]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
+import datetime as dt
 import multiprocessing
 import multiprocessing.context
 import os
@@ -27,7 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import OpedexportError, ResourceRefusedWarning
+from .buildtime import epoch_datetime, using_build_time
+from .errors import ExportError, OpedexportError, ResourceRefusedWarning
 from .limits import DEFAULT_TIME_LIMIT
 
 __all__ = ["TASKS_PER_WORKER", "BatchResult", "Job", "JobResult", "expand_inputs", "export_many", "run_job"]
@@ -131,35 +133,26 @@ def _peak_rss_kib() -> int:
         return 0
 
 
-@contextlib.contextmanager
-def _source_date_epoch(value: str | None) -> Iterator[None]:
-    """Set (or unset) ``SOURCE_DATE_EPOCH`` for the duration of one job."""
-    before = os.environ.get("SOURCE_DATE_EPOCH")
-    if value is None:
-        os.environ.pop("SOURCE_DATE_EPOCH", None)
-    else:
-        os.environ["SOURCE_DATE_EPOCH"] = value
-    try:
-        yield
-    finally:
-        if before is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = before
+def _build_time(job: Job) -> dt.datetime:
+    """The job's build time: ``SOURCE_DATE_EPOCH`` as the caller saw it, else now (to the second)."""
+    if job.source_date_epoch is None or not job.source_date_epoch.strip():
+        return dt.datetime.now(dt.UTC).replace(microsecond=0)
+    return epoch_datetime(job.source_date_epoch)
 
 
 @contextlib.contextmanager
 def _recording(job: Job) -> Iterator[JobResult]:
-    """A job's result being made: in ``SOURCE_DATE_EPOCH`` as the job says, with the warnings,
-    the time, the peak memory and the process recorded. An exception in the block is an error of
-    the result, not of the caller.
+    """A job's result being made: at the build time the job says (passed down, never through
+    ``os.environ``), with the warnings, the time, the peak memory and the process recorded. An
+    exception in the block is an error of the result, not of the caller.
     """
     started = time.perf_counter()
     result = JobResult(job.input)
-    with _source_date_epoch(job.source_date_epoch), warnings.catch_warnings(record=True) as caught:
+    with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            yield result
+            with using_build_time(_build_time(job)):
+                yield result
         except Exception as exc:
             _fail(result, job.input, exc)
         # An article's warning is said once, not once per format that met it.
@@ -493,7 +486,7 @@ def _render_pdf(job: Job, page: Any) -> JobResult:
     target = job.out_dir / f"{job.input.stem}{registry.exporter('pdf').suffix}"
     with _recording(job) as result:
         render = lambda exporter, _theme, _opts: exporter.render(page)  # noqa: E731
-        _export(render, job.input, target, _theme(job), "pdf", job.time_limit, {})
+        _export(render, job.input, target, _theme(job), "pdf", job.time_limit, None, {})
         result.written.append(target)
     return result
 
@@ -506,7 +499,7 @@ def _run_split(job: Job) -> JobResult:
     imports WeasyPrint, the longest single step of a one-article build, and then lays out and
     writes the PDF. Nothing waits for WeasyPrint but the PDF itself.
     """
-    from .exporters._weasyprint import import_weasyprint
+    from ._weasyprint import import_weasyprint
 
     ctx = multiprocessing.get_context("fork")
     receiver, sender = ctx.Pipe(duplex=False)
@@ -643,6 +636,7 @@ def export_many(
     page_size: str | None = None,
     time_limit: float | None = DEFAULT_TIME_LIMIT,
     on_result: Callable[[JobResult], None] | None = None,
+    split: bool = False,
     **options: Any,
 ) -> BatchResult:
     """Export every input to every format in ``out_dir`` (``<stem>.<ext>``).
@@ -657,9 +651,21 @@ def export_many(
         cancelled inputs are in :attr:`BatchResult.cancelled`.
     :param time_limit: seconds each export may take before it is stopped; ``None`` means unbounded.
     :param on_result: called in this process with each result as it arrives (progress display).
+    :param split: with one input, no ``executor`` and PDF among other formats, fork a child for the
+        other formats while this process imports WeasyPrint and makes the PDF. Off by default: a
+        library must not fork inside its caller (a threaded server); the CLI, which owns its
+        process, turns it on.
+    :raises ExportError: for a :class:`~concurrent.futures.ThreadPoolExecutor`: each job records its
+        warnings with :func:`warnings.catch_warnings`, which is process-wide, so jobs in threads
+        would mix them up; give a process pool (or none).
     :param options: exporter options, each passed to the exporters that declare it.
     :returns: the results in input order. Failures are in the results, not raised.
     """
+    if isinstance(executor, cf.ThreadPoolExecutor):
+        raise ExportError(
+            "export_many: a ThreadPoolExecutor runs jobs that record their warnings process-wide, so "
+            "they would mix; give a ProcessPoolExecutor, another executor of processes, or executor=None"
+        )
     started = time.perf_counter()
     paths = expand_inputs(inputs)
     overrides: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()
@@ -688,7 +694,7 @@ def export_many(
         if on_result is not None:
             on_result(result)
 
-    if executor is None and len(jobs) == 1 and workers != 1 and _can_split(jobs[0]):
+    if split and executor is None and len(jobs) == 1 and workers != 1 and _can_split(jobs[0]):
         done(0, _run_split(jobs[0]))
     elif executor is None and (len(jobs) <= 1 or workers == 1):
         for i, job in enumerate(jobs):

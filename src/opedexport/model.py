@@ -27,9 +27,12 @@ import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from .errors import ModelError, TextNormalisedWarning
+
+if TYPE_CHECKING:
+    from .theme import Theme
 
 __all__ = [
     "Article",
@@ -37,6 +40,7 @@ __all__ = [
     "Block",
     "BlockQuote",
     "Code",
+    "Collection",
     "Emph",
     "Figure",
     "Heading",
@@ -46,12 +50,14 @@ __all__ = [
     "ListBlock",
     "Note",
     "Paragraph",
+    "Part",
     "PullQuote",
     "Rule",
     "Strong",
     "Table",
     "Text",
     "clean_text",
+    "is_lang_tag",
     "is_safe_link",
     "iter_nodes",
     "link_url",
@@ -110,6 +116,13 @@ def clean_text(value: str, where: str) -> str:
         )
         value = _XML_ILLEGAL.sub("", value)
     return unicodedata.normalize("NFC", value)
+
+
+def is_lang_tag(value: str) -> bool:
+    """Whether ``value`` has the shape of a BCP 47 language tag (``id``, ``en-GB``, ``zh-Hant-TW``):
+    the one test every reader and the model use.
+    """
+    return bool(_LANG_TAG.match(value))
 
 
 def web_url(url: str) -> str:
@@ -596,3 +609,103 @@ def plain_text(nodes: tuple[Inline, ...] | Inline) -> str:
         elif isinstance(node, (Emph, Strong, Link)):
             out.append(plain_text(node.children))
     return "".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """A group of articles with an optional title (``""``: the book has no parts)."""
+
+    title: str
+    articles: tuple[Article, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Collection:
+    """A book of articles. Immutable; build it with :func:`load_manifest` or in code."""
+
+    title: str
+    parts: tuple[Part, ...]
+    subtitle: str = ""
+    editors: tuple[Author, ...] = ()
+    publication: str = ""
+    date: dt.date | None = None
+    lang: str = "und"
+    """The book's language: its own pages (title page, contents) follow it; each article keeps its own ``lang``."""
+    cover: str = ""
+    """Cover image relative to the manifest's folder; ``""``: exporters generate one."""
+    rights: str = ""
+    theme: str = ""
+    """The theme the manifest asks for; ``""``: the caller's choice."""
+    source_path: Path | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "title", " ".join(clean_text(self.title, "Collection.title").split()))
+        if not self.title:
+            raise ModelError("Collection.title must not be empty")
+        if not _LANG_TAG.match(self.lang):
+            raise ModelError(f"Collection.lang must be a BCP 47 tag such as 'id' or 'en', got {self.lang!r}")
+        if not any(p.articles for p in self.parts):
+            raise ModelError("Collection must hold at least one article")
+
+    @property
+    def articles(self) -> list[Article]:
+        """Every article in book order."""
+        return [a for part in self.parts for a in part.articles]
+
+    @property
+    def base_dir(self) -> Path | None:
+        """The manifest's folder (cover and article paths resolve against it)."""
+        return self.source_path.parent if self.source_path is not None else None
+
+    def as_article(self) -> Article:
+        """The book's own metadata as an Article with an empty body (for title pages and metadata).
+
+        Its authors are the editors, or, with no editors, every distinct author of the articles.
+        """
+        authors: list[Author] = list(self.editors)
+        if not authors:
+            for article in self.articles:
+                for author in article.authors:
+                    if author.name not in {a.name for a in authors}:
+                        authors.append(author)
+        return Article(
+            title=self.title,
+            subtitle=self.subtitle,
+            authors=tuple(authors),
+            date=self.date,
+            publication=self.publication,
+            lang=self.lang,
+            rights=self.rights,
+            cover=self.cover,
+            source_path=self.source_path,
+        )
+
+    def load_theme(self, **overrides: Any) -> Theme:
+        """The theme the manifest names (``default`` if none), confined to the manifest's folder.
+
+        It must be a built-in name or a folder inside :attr:`base_dir`, and what it extends, its
+        font files and its templates must stay inside that folder or the built-in themes. A
+        collection built in code (no :attr:`source_path`) may only name a built-in theme.
+
+        :param overrides: as :meth:`Theme.load`'s.
+        :raises ThemeError: for an invalid theme or one that reaches outside.
+        """
+        from .theme import Theme, themes_dir  # the model needs no theme until a book asks for its own
+
+        return Theme.load(self.theme or "default", within=self.base_dir or themes_dir(), **overrides)
+
+    def all_authors(self) -> list[Author]:
+        """Every distinct author of every article, in order of first appearance."""
+        seen: dict[str, Author] = {}
+        for article in self.articles:
+            for author in article.authors:
+                seen.setdefault(author.name, author)
+        return list(seen.values())
+
+    def numbered(self) -> Iterator[tuple[int, Part, Article]]:
+        """``(chapter number from 1, part, article)`` in book order."""
+        n = 0
+        for part in self.parts:
+            for article in part.articles:
+                n += 1
+                yield n, part, article

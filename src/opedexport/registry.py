@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 from .errors import RegistryError
-from .exporters.base import Exporter
+from .exporters.base import COMMON_OPTIONS, Exporter, Option
 from .readers.base import Reader
 
-__all__ = ["EXPORTERS_GROUP", "READERS_GROUP", "Registry", "registry"]
+__all__ = ["COMMON_OPTIONS", "EXPORTERS_GROUP", "READERS_GROUP", "Exporter", "Option", "Reader", "Registry", "registry"]
 
 READERS_GROUP = "opedexport.readers"
 EXPORTERS_GROUP = "opedexport.exporters"

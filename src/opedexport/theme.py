@@ -34,13 +34,16 @@ A theme the caller names directly may live anywhere. Every template is rendered 
 from __future__ import annotations
 
 import copy
+import os
 import re
 import tomllib
 import warnings
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, Literal
 
 from .errors import ThemeError, ThemeWarning
@@ -49,6 +52,7 @@ from .units import Length, UnitError
 __all__ = [
     "Colors",
     "FontRole",
+    "FrozenMap",
     "Layout",
     "Page",
     "Running",
@@ -56,6 +60,8 @@ __all__ = [
     "Theme",
     "contrast_problems",
     "contrast_ratio",
+    "frozen",
+    "load_theme",
     "parse_page_size",
     "themes_dir",
 ]
@@ -194,6 +200,52 @@ class Layout:
     columns: int
 
 
+class FrozenMap(Mapping[str, Any]):
+    """A read-only mapping (as :class:`types.MappingProxyType`, but picklable: themes travel to
+    worker processes). Nested tables are frozen too, and lists become tuples (:func:`frozen`).
+    """
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping[str, Any] = MappingProxyType({})) -> None:
+        self._data: dict[str, Any] = {str(k): frozen(v) for k, v in data.items()}
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        return f"FrozenMap({self._data!r})"
+
+    def thaw(self) -> dict[str, Any]:
+        """A plain, mutable deep copy (dicts and lists), as the tokens were read."""
+        return {k: _thaw(v) for k, v in self._data.items()}
+
+
+def frozen(value: Any) -> Any:
+    """``value`` made immutable all the way down: mappings to :class:`FrozenMap`, lists to tuples."""
+    if isinstance(value, FrozenMap):
+        return value
+    if isinstance(value, Mapping):
+        return FrozenMap(value)
+    if isinstance(value, (list, tuple)):
+        return tuple(frozen(v) for v in value)
+    return value
+
+
+def _thaw(value: Any) -> Any:
+    if isinstance(value, FrozenMap):
+        return value.thaw()
+    if isinstance(value, tuple):
+        return [_thaw(v) for v in value]
+    return value
+
+
 _CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("text", "align"): ("justify", "left"),
     ("running", "header"): ("publication", "title", "none"),
@@ -224,14 +276,15 @@ class Theme:
     template_dirs: tuple[Path, ...]
     """Where templates are looked up: this theme, then what it extends, down to ``default``."""
     page: Page
-    fonts: dict[str, FontRole]
-    """``"body"``, ``"heading"`` and ``"mono"``."""
+    fonts: Mapping[str, FontRole]
+    """``"body"``, ``"heading"`` and ``"mono"`` (read-only)."""
     text: TextStyle
     colors: Colors
     running: Running
     layout: Layout
-    tokens: dict[str, Any]
-    """The merged raw tokens, as written (font paths made absolute)."""
+    tokens: FrozenMap
+    """The merged raw tokens, as written (font paths made absolute); read-only all the way down
+    (tables are :class:`FrozenMap`, arrays tuples): :meth:`with_tokens` makes a changed copy."""
     roots: tuple[Path, ...] = ()
     """The folders this theme may read files from (real paths); ``()``: anywhere (a caller's theme)."""
 
@@ -268,7 +321,7 @@ class Theme:
 
     def with_tokens(self, **overrides: dict[str, Any]) -> Theme:
         """A copy with some tokens changed, as :meth:`load`'s ``overrides`` (and as confined)."""
-        tokens = _deep_merge(self.tokens, overrides)
+        tokens = _deep_merge(self.tokens.thaw(), overrides)
         return _build(tokens, self.template_dirs, self.path, self.roots)
 
     # ------------------------------------------------------------------ helpers for exporters
@@ -562,7 +615,7 @@ def _build(tokens: dict[str, Any], dirs: tuple[Path, ...], path: Path, roots: tu
         path=path.parent,
         template_dirs=dirs,
         page=page,
-        fonts=fonts,
+        fonts=FrozenMap(fonts),
         text=text,
         colors=Colors(**colors_kwargs),
         running=Running(header=choice("running", "header"), footer=choice("running", "footer")),
@@ -573,7 +626,7 @@ def _build(tokens: dict[str, Any], dirs: tuple[Path, ...], path: Path, roots: tu
             drop_cap=flag("layout", "drop_cap"),
             columns=columns,
         ),
-        tokens=tokens,
+        tokens=FrozenMap(tokens),
         roots=roots,
     )
 
@@ -633,3 +686,10 @@ def _warn_low_contrast(theme: Theme, path: Path) -> None:
     problems = contrast_problems(theme.colors)
     if problems:
         warnings.warn(ThemeWarning(f"{path}: {'; '.join(problems)}"), stacklevel=3)
+
+
+def load_theme(theme: str | os.PathLike[str] | Theme = "default", **overrides: Any) -> Theme:
+    """A :class:`Theme` from a built-in name, a folder path, or a Theme (returned as is unless ``overrides``)."""
+    if isinstance(theme, Theme):
+        return theme.with_tokens(**overrides) if overrides else theme
+    return Theme.load(os.fspath(theme), **overrides)

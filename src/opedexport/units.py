@@ -8,6 +8,7 @@ units (EMU and twentieths of a point).
 from __future__ import annotations
 
 import re
+from typing import Any
 
 __all__ = ["Length", "UnitError"]
 
@@ -20,7 +21,12 @@ class UnitError(ValueError):
 
 
 class Length(float):
-    """A length in points."""
+    """A length in points.
+
+    Arithmetic keeps the type: a length plus or minus a length, or times or divided by a number,
+    is a :class:`Length`; a length divided (or multiplied) by a length is a plain ``float``. ``str()``
+    gives the number of points as a float would (``repr()`` names the type).
+    """
 
     __slots__ = ()
 
@@ -71,3 +77,38 @@ class Length(float):
 
     def __repr__(self) -> str:
         return f"Length({self.css()})"
+
+    def __str__(self) -> str:
+        return float.__repr__(self)
+
+    def __add__(self, other: float) -> Length:
+        return Length(float(self) + float(other))
+
+    __radd__ = __add__
+
+    def __sub__(self, other: float) -> Length:
+        return Length(float(self) - float(other))
+
+    def __rsub__(self, other: float) -> Length:
+        return Length(float(other) - float(self))
+
+    def __mul__(self, factor: float) -> Any:  # Length * number -> Length; Length * Length -> float
+        if isinstance(factor, Length):
+            return float(self) * float(factor)  # points squared is not a length
+        return Length(float(self) * float(factor))
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, other: float) -> Any:  # Length / number -> Length; Length / Length -> float
+        if isinstance(other, Length):
+            return float(self) / float(other)
+        return Length(float(self) / float(other))
+
+    def __neg__(self) -> Length:
+        return Length(-float(self))
+
+    def __pos__(self) -> Length:
+        return self
+
+    def __abs__(self) -> Length:
+        return Length(abs(float(self)))

@@ -49,7 +49,7 @@ def book() -> Collection:
 
 
 def export(book: Collection, fmt: str) -> bytes:
-    data = opedexport.export_collection(book, fmt)
+    data = opedexport.export_collection_bytes(book, fmt)
     assert isinstance(data, bytes)
     return data
 

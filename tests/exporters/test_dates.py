@@ -75,7 +75,7 @@ def no_epoch(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def export_now(fmt: str, art: m.Article) -> tuple[bytes, dt.datetime, dt.datetime]:
     """``art`` as ``fmt``, with the moments just before and just after the build."""
     before = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    data = opedexport.export(art, fmt)
+    data = opedexport.export_bytes(art, fmt)
     after = dt.datetime.now(dt.UTC)
     assert isinstance(data, bytes)
     return data, before, after
@@ -110,8 +110,8 @@ def test_source_date_epoch_is_every_date_and_the_bytes_repeat(fmt: str, monkeypa
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
     stamp = dt.datetime.fromtimestamp(EPOCH, dt.UTC)
     for art in (article(), article(dt.date(2025, 5, 12))):
-        first = opedexport.export(art, fmt)
-        second = opedexport.export(art, fmt)
+        first = opedexport.export_bytes(art, fmt)
+        second = opedexport.export_bytes(art, fmt)
         assert isinstance(first, bytes) and first == second
         assert set(document_dates(fmt, first)) == {stamp}
         if fmt != "pdf":
@@ -121,5 +121,5 @@ def test_source_date_epoch_is_every_date_and_the_bytes_repeat(fmt: str, monkeypa
 def test_a_bad_source_date_epoch_says_what_to_set(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
     with pytest.raises(ExportError, match=r"^SOURCE_DATE_EPOCH must be a whole number .*'yesterday'") as info:
-        opedexport.export(article(), "epub")
+        opedexport.export_bytes(article(), "epub")
     assert "\n" not in str(info.value)

@@ -602,7 +602,7 @@ def test_source_files_export(path: Path) -> None:
 
 
 def test_through_the_api(feature: m.Article) -> None:
-    assert opedexport.export(feature, "docx") == export(feature)
+    assert opedexport.export_bytes(feature, "docx") == export(feature)
 
 
 # --------------------------------------------------------------------------- the outside judges

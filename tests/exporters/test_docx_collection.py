@@ -311,7 +311,7 @@ def test_one_article_book(tmp_path: Path) -> None:
 
 
 def test_through_the_api(book: Collection) -> None:
-    assert opedexport.export_collection(book, "docx") == export(book)
+    assert opedexport.export_collection_bytes(book, "docx") == export(book)
 
 
 _CHILD = """
@@ -319,7 +319,7 @@ import sys
 from pathlib import Path
 import opedexport
 book = opedexport.load_manifest(sys.argv[2])
-Path(sys.argv[1]).write_bytes(opedexport.export_collection(book, "docx"))
+Path(sys.argv[1]).write_bytes(opedexport.export_collection_bytes(book, "docx"))
 """
 
 

@@ -46,7 +46,7 @@ def _html_known() -> None:
 
 
 def _page(article: m.Article, **options: Any) -> bytes:
-    data = opedexport.export(article, "html", **options)
+    data = opedexport.export_bytes(article, "html", **options)
     assert isinstance(data, bytes)
     return data
 

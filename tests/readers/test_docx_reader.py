@@ -469,7 +469,7 @@ def test_round_trip_through_the_docx_exporter(lang: str, tmp_path: Path) -> None
     shutil.copy(DATA / "images" / "chart.png", tmp_path / "images" / "chart.png")
     original = feature_article(lang, tmp_path)
     path = tmp_path / "article.docx"
-    path.write_bytes(opedexport.export(original, "docx"))  # type: ignore[arg-type]
+    path.write_bytes(opedexport.export_bytes(original, "docx"))
     back = read_path(path).article
     expected = _as_read_back(original)
     for name in ("title", "subtitle", "authors", "date", "publication", "lang", "tags", "summary", "source_url"):

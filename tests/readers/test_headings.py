@@ -92,6 +92,7 @@ def test_docx_heading_1_and_2_give_the_same_levels_as_markdown() -> None:
     assert result.article.body == markdown(MARKDOWN).article.body
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("pandoc") is None, reason="pandoc is not installed")
 def test_docx_written_by_pandoc_reads_as_the_markdown(tmp_path: Path) -> None:
     # pandoc writes `#` as Heading 1 and `##` as Heading 2, and `title:` as a Title paragraph.

@@ -234,8 +234,8 @@ def test_just_under_the_limits_builds(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(limits, "MAX_NOTES", 30)
     text = table(200).removesuffix("\n") + "\n\n" + notes(30).removeprefix("# T\n\n")
     article = opedexport.read(text=text, format="markdown")
-    assert opedexport.export(article, "pdf")[:5] == b"%PDF-"
+    assert opedexport.export_bytes(article, "pdf")[:5] == b"%PDF-"
     for fmt in ("epub", "docx"):
-        assert opedexport.export(article, fmt)[:2] == b"PK"
+        assert opedexport.export_bytes(article, fmt)[:2] == b"PK"
     with pytest.raises(LimitError):
         opedexport.read(text=text + "One more.[^x]\n\n[^x]: Over.\n", format="markdown")

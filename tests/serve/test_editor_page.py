@@ -19,7 +19,7 @@ from serving import SAMPLE, Server, serving  # noqa: E402
 
 from judges import NODE_MODULES, chromium_page, have_axe, have_chromium, pdftotext  # noqa: E402
 
-pytestmark = pytest.mark.skipif(not have_chromium(), reason="Debian's chromium is not installed")
+pytestmark = [pytest.mark.skipif(not have_chromium(), reason="Debian's chromium is not installed"), pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")

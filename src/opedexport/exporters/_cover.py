@@ -27,6 +27,7 @@ from ..fetch import Fetcher
 from ..i18n import format_article_date, join_names, labels_for
 from ..model import Article
 from ..theme import Theme
+from ._common import kicker_text
 
 __all__ = [
     "COVER_SIZE",
@@ -269,7 +270,7 @@ def generate_cover(
     # Kicker: "OPINI · DEPOKPOS" with a rule under it.
     y = margin
     kicker_font = _font(heading.bold or heading.regular, round(52 * unit))
-    kicker = labels.opinion + (f"  ·  {article.publication}" if article.publication else "")
+    kicker = kicker_text(article, labels, "  ·  ")
     kicker_lines = _clip(_wrap(kicker.upper(), kicker_font, text_width), kicker_font, text_width, 2)
     for line in kicker_lines:
         draw.text((margin, y), line, font=kicker_font, fill=ink)

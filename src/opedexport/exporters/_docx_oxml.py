@@ -22,6 +22,8 @@ from typing import Any, Literal
 from docx.oxml.ns import qn
 from docx.oxml.parser import OxmlElement
 
+from ..units import Length
+
 __all__ = [
     "PPR_ORDER",
     "RPR_ORDER",
@@ -149,8 +151,8 @@ _TBLPR_ORDER = (
 
 
 def twips(points: float) -> str:
-    """``points`` in twentieths of a point, as an attribute value."""
-    return str(round(points * 20))
+    """``points`` in twentieths of a point, as an attribute value (:attr:`opedexport.units.Length.twips`)."""
+    return str(Length(points).twips)
 
 
 def _attr_name(name: str) -> str:

@@ -45,6 +45,7 @@ from ..errors import OpedexportError, ThemeError
 from ..i18n import Labels, format_article_date, join_names, labels_for
 from ..roles import role_table
 from ..theme import Theme
+from ._common import running_header_text
 
 __all__ = ["BodyRenderer", "Heading", "RenderedArticle", "css_for", "render_article", "to_html_string"]
 
@@ -443,9 +444,7 @@ def title_block_context(article: m.Article, theme: Theme, *, labels_lang: str | 
         "date_text": format_article_date(article.date, article.lang) if article.date else "",
         "date_iso": article.date.isoformat() if article.date else "",
         "kicker": labels.opinion,
-        "running_header": (
-            article.publication or article.title if theme.running.header == "publication" else article.title
-        ),
+        "running_header": running_header_text(article, theme),
     }
 
 

@@ -5,16 +5,14 @@ Exporters import the model and the theme and nothing of the readers.
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from ..collection import Collection
+from ..buildtime import build_datetime
 from ..errors import ExportError
-from ..model import Article
+from ..model import Article, Collection
 from ..theme import Theme
 
 __all__ = ["COMMON_OPTIONS", "Exporter", "Option", "build_datetime"]
@@ -36,28 +34,6 @@ class Option:
 COMMON_OPTIONS: Mapping[str, Option] = {
     "allow_hosts": Option((), "host names whose http(s) images may be fetched (default: none, nothing is fetched)"),
 }
-
-
-def build_datetime() -> dt.datetime:
-    """When the document is made, as written into its own timestamps (PDF ``/CreationDate`` and
-    ``/ModDate``, EPUB ``dcterms:modified``, DOCX core properties, zip entry times).
-
-    ``SOURCE_DATE_EPOCH`` when set (a reproducible build: the same input gives the same bytes);
-    otherwise now, in UTC, to the second. The article's publication date is never used: it is the
-    article's (``dc:date``, the dateline), not the document's.
-
-    :raises ExportError: when ``SOURCE_DATE_EPOCH`` is not a whole number of seconds.
-    """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        try:
-            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
-        except (ValueError, OverflowError, OSError):
-            raise ExportError(
-                f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970, got {epoch!r}: "
-                "set it to one (e.g. `date +%s`) or unset it"
-            ) from None
-    return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
 class Exporter(ABC):

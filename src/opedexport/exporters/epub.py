@@ -45,14 +45,11 @@ the time of the build), as ``dcterms:modified`` is. The article's date is its
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import io
-import json
 import logging
 import string
-import uuid
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -64,12 +61,12 @@ from lxml import etree
 from lxml.builder import ElementMaker
 
 from .. import model as m
-from ..collection import Collection
 from ..errors import ExportError
 from ..fetch import Fetcher
 from ..i18n import Labels, format_article_date, join_names, labels_for
-from ..serialize import article_to_dict, article_to_json
+from ..model import Collection
 from ..theme import Theme, contrast_problems
+from ._common import collection_identifier, epub_identifier, kicker_text, write_zip
 from ._cover import CoverImage, cover_alt_text, cover_for, fetch_image
 from ._html import OPS_NS, XHTML_NS, Heading, ImageSrc, css_for, render_article, to_xhtml_bytes
 from .base import Exporter, Option, build_datetime
@@ -89,46 +86,6 @@ _FONT_TYPES = {".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff", ".w
 # Characters a reader may draw in the theme's fonts beyond the text itself: list markers,
 # generated content, quotes and dashes that CSS or a reading system may add.
 _EXTRA_CHARS = string.printable.strip() + " \u00a0•◦▪–—‘’“”…·«»©®°×§¶†‡"
-#: Namespace for identifiers derived from content (uuid5 of the article's JSON).
-_CONTENT_NS = uuid.uuid5(uuid.NAMESPACE_URL, "https://opedexport.invalid/epub-identifier")
-#: Namespace for identifiers of collections (uuid5 of the book's JSON).
-_COLLECTION_NS = uuid.uuid5(uuid.NAMESPACE_URL, "https://opedexport.invalid/epub-collection-identifier")
-
-
-def epub_identifier(article: m.Article) -> str:
-    """The book's stable ``urn:uuid:`` identifier.
-
-    Derived with uuid5 from the article's canonical URL when it has one (every
-    export of the same published article is the same book), else from the
-    article's content as JSON. The same article always gets the same identifier.
-    """
-    if article.source_url:
-        return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, article.source_url)}"
-    return f"urn:uuid:{uuid.uuid5(_CONTENT_NS, article_to_json(article, indent=None))}"
-
-
-def collection_identifier(collection: Collection) -> str:
-    """A collection's stable ``urn:uuid:`` identifier: uuid5 of the book's content as JSON.
-
-    The book's metadata, its parts and every article (as :func:`~opedexport.serialize.article_to_dict`
-    gives it) count; where the manifest lies and which theme it names do not. The same
-    book always gets the same identifier, and any change to its content gives another.
-    """
-    content = {
-        "title": collection.title,
-        "subtitle": collection.subtitle,
-        "editors": [dataclasses.asdict(e) for e in collection.editors],
-        "publication": collection.publication,
-        "date": collection.date.isoformat() if collection.date else None,
-        "lang": collection.lang,
-        "cover": collection.cover,
-        "rights": collection.rights,
-        "parts": [
-            {"title": part.title, "articles": [article_to_dict(a) for a in part.articles]} for part in collection.parts
-        ],
-    }
-    text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
-    return f"urn:uuid:{uuid.uuid5(_COLLECTION_NS, text)}"
 
 
 @dataclass
@@ -245,7 +202,7 @@ class EpubExporter(Exporter):
             title_page=_title_page(
                 article,
                 labels,
-                kicker=labels.opinion + (f" · {article.publication}" if article.publication else ""),
+                kicker=kicker_text(article, labels),
                 byline=f"{labels.by} {names}" if names else "",
             ),
             body=[chapter],
@@ -731,16 +688,6 @@ def _subset_fonttools(path: str, chars: str) -> bytes | None:
 # --------------------------------------------------------------------------- the zip
 
 
-def _zip_time(when: dt.datetime) -> tuple[int, int, int, int, int, int]:
-    """``when`` in UTC as a zip entry date, clamped to the years a zip can hold (1980-2107)."""
-    when = when.astimezone(dt.UTC)
-    if when.year < 1980:
-        return (1980, 1, 1, 0, 0, 0)
-    if when.year > 2107:
-        return (2107, 12, 31, 23, 59, 58)
-    return (when.year, when.month, when.day, when.hour, when.minute, when.second)
-
-
 def _finish_nav(data: bytes, nav_langs: Mapping[str, str]) -> bytes:
     """Mark the landmarks ``nav`` hidden (it is for reading systems, and its heading is not localised),
     and give each table-of-contents entry taken from a chapter in another language than the book's that language.
@@ -789,17 +736,13 @@ def _reproducible_zip(
         entries[opf_name] = _finish_opf(entries[opf_name], lang)
     first = ["mimetype", "META-INF/container.xml", f"{_FOLDER}/content.opf"]
     order = [n for n in first if n in entries] + sorted(n for n in entries if n not in first)
-    stamp = _zip_time(when)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as dst:
-        for name in order:
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.create_system = 3
-            info.external_attr = 0o100644 << 16
-            # mimetype must be stored; images are compressed already, so deflating them is wasted time
-            stored = name == "mimetype" or name.lower().endswith((".jpg", ".jpeg", ".png", ".gif"))
-            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-            # Level 1: for an article's fonts and text, 7 ms instead of 17 at level 6, for 7 % more bytes
-            # (about 9 KB, next to a cover of 200 KB).
-            dst.writestr(info, entries[name], compresslevel=None if stored else 1)
-    return out.getvalue()
+    # mimetype must be stored; images are compressed already, so deflating them is wasted time.
+    # Level 1: for an article's fonts and text, 7 ms instead of 17 at level 6, for 7 % more bytes
+    # (about 9 KB, next to a cover of 200 KB).
+    return write_zip(
+        ((name, entries[name]) for name in order),
+        when,
+        mode=0o100644,
+        level=1,
+        stored=lambda name: name == "mimetype" or name.lower().endswith((".jpg", ".jpeg", ".png", ".gif")),
+    )

@@ -199,7 +199,8 @@ def export_folder(
     :returns: the files written, the page first.
     :raises ExportError: when a file cannot be written.
     """
-    from ..api import load_theme, write_atomic
+    from .._files import write_atomic
+    from ..theme import load_theme
 
     target = Path(path)
     files = HtmlExporter().render_files(article, load_theme(theme), stem=target.stem, **{**options, "assets": "folder"})

@@ -3,7 +3,7 @@
 The HTML comes from the shared model → HTML step (:mod:`._html`) with
 footnotes as ``float: footnote`` spans; the stylesheet is the theme's
 ``print.css.j2``. WeasyPrint is imported only when a PDF is made, so listing
-formats never loads it, and it is imported through :func:`._weasyprint.import_weasyprint`,
+formats never loads it, and it is imported through :func:`opedexport._weasyprint.import_weasyprint`,
 which spares it a compiler run for every library name it tries.
 
 Every resource WeasyPrint asks for (figures, fonts, anything a stylesheet
@@ -57,15 +57,16 @@ from typing import Any, ClassVar
 
 from lxml import etree
 
-from .. import __version__
 from .. import model as m
-from ..collection import Collection
+from .._version import version as _version
+from .._weasyprint import import_weasyprint
 from ..errors import ExportError, LayoutWarning, ResourceRefusedWarning
 from ..fetch import Fetcher, Refused
 from ..i18n import format_article_date, join_names, labels_for
+from ..model import Collection
 from ..theme import Theme, themes_dir
+from ._common import pdf_book_file_id, pdf_file_id
 from ._html import XHTML_NS, ImageSrc, css_for, environment, render_article, to_html_string
-from ._weasyprint import import_weasyprint
 from .base import Exporter, Option, build_datetime
 
 __all__ = [
@@ -291,14 +292,6 @@ def _check_subsetter() -> None:
 _INITIAL = re.compile(r"^(\s*)([\"'“‘«„(\[¡¿]*[^\W\d_][\u0300-\u036f]*)")
 
 
-def _identifier(article: m.Article) -> bytes:
-    """The permanent half of the PDF's ``/ID``: a digest of what identifies the article, the same every run."""
-    parts = [article.title, article.lang, article.source_url, *(a.name for a in article.authors)]
-    if article.date is not None:
-        parts.append(article.date.isoformat())
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32].encode("ascii")
-
-
 def _set_meta(root: Any) -> None:
     """Write the build date (as created and modified) and the creator into the head, where
     WeasyPrint reads the PDF's metadata; it replaces the article's date the template put there.
@@ -316,7 +309,7 @@ def _set_meta(root: Any) -> None:
     for name, content in (
         ("dcterms.created", stamp),
         ("dcterms.modified", stamp),
-        ("generator", f"opedexport {__version__}"),
+        ("generator", f"opedexport {_version()}"),
     ):
         meta = head.makeelement(f"{_NS}meta", {"name": name, "content": content})
         meta.tail = "\n"
@@ -453,7 +446,7 @@ class PdfExporter(Exporter):
         try:
             rendered = render_article(article, theme, target="pdf", image_src=_image_src(fetcher, base_dir))
             _prepare_tree(rendered.root, article, theme)
-            page = _page(rendered.root, base_dir, fetcher, theme, opts, _identifier(article), book=False)
+            page = _page(rendered.root, base_dir, fetcher, theme, opts, pdf_file_id(article), book=False)
             if theme.text.hyphenate:
                 page = replace(page, hyphenation=_hyphenation_patterns(article.lang))
             return page
@@ -495,7 +488,7 @@ class PdfExporter(Exporter):
         )
         try:
             root = book_tree(collection, theme, lambda article: _image_src(fetcher, article.base_dir))
-            page = _page(root, collection.base_dir, fetcher, theme, opts, _book_identifier(collection), book=True)
+            page = _page(root, collection.base_dir, fetcher, theme, opts, pdf_book_file_id(collection), book=True)
             return _write_pdf(page, fetcher)
         except (OSError, ValueError, TypeError, AssertionError) as exc:
             raise ExportError(f"pdf: WeasyPrint could not render the book: {exc}") from exc
@@ -961,12 +954,6 @@ def _roman(n: int) -> str:
         count, n = divmod(n, value)
         out.append(letters * count)
     return "".join(out)
-
-
-def _book_identifier(collection: Collection) -> bytes:
-    """The permanent half of the book's ``/ID``: a digest of its title, language and articles."""
-    parts = [collection.title, collection.lang, *(_identifier(a).decode("ascii") for a in collection.articles)]
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32].encode("ascii")
 
 
 def book_tree(collection: Collection, theme: Theme, image_src_for: Callable[[m.Article], ImageSrc]) -> Any:

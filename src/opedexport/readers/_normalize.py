@@ -26,13 +26,14 @@ from __future__ import annotations
 import unicodedata
 import warnings
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from ..errors import TextNormalisedWarning
-from ..model import is_safe_link
+from ..model import Emph, Inline, LineBreak, Link, Strong, Text, is_safe_link
 
-__all__ = ["DUPLICATE_TITLE", "heading_levels", "link_target", "safe_url", "same_title"]
+__all__ = ["DUPLICATE_TITLE", "heading_levels", "link_target", "safe_url", "same_title", "strip_inlines"]
 
 #: The rule name under which a heading that repeats the title is listed in ``ReadResult.removed``.
 DUPLICATE_TITLE = "duplicate-title"
@@ -113,3 +114,27 @@ def same_title(text: str, title: str) -> bool:
     """
     mine = _comparable(text)
     return bool(mine) and mine == _comparable(title)
+
+
+def strip_inlines(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+    """``inlines`` without white space and line breaks at either end, looking into emphasis and links
+    (an empty one is dropped).
+    """
+    out = list(inlines)
+    for end in (0, -1):
+        while out:
+            node = out[end]
+            if isinstance(node, LineBreak) or (isinstance(node, Text) and not node.text.strip()):
+                out.pop(end)
+            elif isinstance(node, Text):
+                out[end] = Text(node.text.lstrip() if end == 0 else node.text.rstrip())
+                break
+            elif isinstance(node, (Emph, Strong, Link)):
+                inner = strip_inlines(node.children)
+                if inner:
+                    out[end] = replace(node, children=inner)
+                    break
+                out.pop(end)
+            else:
+                break
+    return tuple(out)

@@ -100,7 +100,7 @@ def _theme(name: str, within: str | None) -> Any:
 
 def _warm(themes: list[tuple[str, str | None]]) -> None:
     """Import every exporter, load the themes, and render a tiny article in each format."""
-    from ..api import export, read
+    from ..api import export_bytes, read
     from ..registry import registry
 
     with warnings.catch_warnings():
@@ -114,7 +114,7 @@ def _warm(themes: list[tuple[str, str | None]]) -> None:
             return
         for fmt in registry.exporters.names():
             with contextlib.suppress(Exception):
-                export(article, fmt, _theme("default", None))
+                export_bytes(article, fmt, _theme("default", None))
 
 
 def _clean(text: str, folder: str) -> str:
@@ -136,7 +136,7 @@ def _error(status: int, exc: BaseException, job: Job) -> dict[str, Any]:
 def run(job: Job) -> dict[str, Any]:
     """Do ``job`` in this process; never raises. Returns the answer as a dict (see :class:`WorkerPool`)."""
     from .. import limits
-    from ..api import export, read_result
+    from ..api import export_bytes, read_result
     from ..errors import LimitError, OpedexportError
     from ..registry import registry
     from ..serialize import article_to_dict
@@ -162,7 +162,7 @@ def run(job: Job) -> dict[str, Any]:
                     for fmt in job.formats:
                         accepted = set(registry.exporter(fmt).options)
                         opts = {k: v for k, v in job.options if k in accepted}
-                        data = export(report.article, fmt, theme, time_limit=None, **opts)
+                        data = export_bytes(report.article, fmt, theme, time_limit=None, **opts)
                         assert isinstance(data, bytes)
                         files.append((fmt, data))
                     answer["files"] = files

@@ -77,8 +77,8 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from ... import model as m
-from ...collection import Collection
 from ...fetch import Fetcher
+from ...model import Collection
 from ...theme import Theme
 from ..base import Exporter
 from .package import _save, reproducible_zip

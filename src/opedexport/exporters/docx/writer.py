@@ -21,11 +21,12 @@ from docx.section import Section
 from docx.shared import Emu, Twips
 
 from ... import model as m
-from ...collection import Collection
 from ...fetch import Fetcher
 from ...i18n import format_article_date, join_names, labels_for
+from ...model import Collection
 from ...theme import Theme
 from .. import _docx_oxml as ox
+from .._common import kicker_text, running_header_text
 from ..base import build_datetime
 from .elements import (
     _APP_XML,
@@ -103,7 +104,7 @@ class _DocxWriter:
         running = self.theme.running
         if running.header != "none":
             section.different_first_page_header_footer = True  # no running header over the title block
-            text = article.publication or article.title if running.header == "publication" else article.title
+            text = running_header_text(article, self.theme)
             self.running_header(section, text)
         if running.footer != "none":
             self.folio(section.footer)
@@ -175,7 +176,7 @@ class _DocxWriter:
         self.fetcher = fetcher
         own, self.labels = self.labels, labels_for(article.lang)
         try:
-            kicker = self.labels.opinion + (f" · {article.publication}" if article.publication else "")
+            kicker = kicker_text(article, self.labels)
             title = self.render_title_block(article, kicker=kicker, title_style=title_style)
             self._first = True
             self.blocks(article.body)

@@ -90,6 +90,7 @@ from ...model import (
     Author,
     Paragraph,
     Strong,
+    is_lang_tag,
     plain_text,
 )
 from .._normalize import DUPLICATE_TITLE, heading_levels, safe_url, same_title
@@ -102,7 +103,6 @@ from .convert import (
     _Para,
 )
 from .parts import (
-    _LANG_TAG,
     MAX_ENTRIES,
     MAX_RATIO,
     MAX_UNCOMPRESSED,
@@ -146,7 +146,7 @@ class DocxReader(Reader):
         text = " ".join(plain_text(p.inlines) for p in paras if p.kind in ("body", "heading", "item", "quote"))
         if lang:
             notes.append(f"language {lang}: given by the caller")
-        elif _LANG_TAG.match(core.get("language", "")):
+        elif is_lang_tag(core.get("language", "")):
             lang = core["language"]
             notes.append(f"language {lang}: stated by the document's properties")
         else:

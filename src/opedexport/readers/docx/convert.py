@@ -28,7 +28,7 @@ from ...model import (
     Text,
     plain_text,
 )
-from .._normalize import link_target
+from .._normalize import link_target, strip_inlines
 from .parts import (
     _ATTRIBUTION,
     _HYPERLINK_FIELD,
@@ -127,7 +127,7 @@ class _Converter:
         name = self.styles.name(style_id) if style_id else "normal"
         images: list[tuple[str, str]] = []
         items = self.items(p, part, images)
-        inlines = _strip(_build(items))
+        inlines = strip_inlines(_build(items))
         para = _Para(_STYLE_KINDS.get(name, "body"), inlines, images=images, number=self.count)
         if name.startswith("toc"):
             para.kind = "skip"
@@ -185,7 +185,7 @@ class _Converter:
         """A table cell's paragraphs as inlines joined by line breaks."""
         out: list[Inline] = []
         for p in tc.iter(_w("p")):
-            inlines = _strip(_build(self.items(p, part, [])))
+            inlines = strip_inlines(_build(self.items(p, part, [])))
             if inlines:
                 out.extend([LineBreak(), *inlines] if out else inlines)
         return tuple(out)
@@ -408,32 +408,10 @@ def _nest(pieces: list[Item]) -> tuple[Inline, ...]:
     return tuple(merged)
 
 
-def _strip(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
-    """``inlines`` without white space and line breaks at either end."""
-    out = list(inlines)
-    for end in (0, -1):
-        while out:
-            node = out[end]
-            if isinstance(node, LineBreak) or (isinstance(node, Text) and not node.text.strip()):
-                out.pop(end)
-            elif isinstance(node, Text):
-                out[end] = Text(node.text.lstrip() if end == 0 else node.text.rstrip())
-                break
-            elif isinstance(node, (Emph, Strong, Link)):
-                inner = _strip(node.children)
-                if inner:
-                    out[end] = replace(node, children=inner)
-                    break
-                out.pop(end)
-            else:
-                break
-    return tuple(out)
-
-
 def _split_attribution(inlines: tuple[Inline, ...]) -> tuple[tuple[Inline, ...], tuple[Inline, ...]]:
     """A pull quote's text and its attribution: the last line when it opens with a dash."""
     cut = max((i for i, n in enumerate(inlines) if isinstance(n, LineBreak)), default=-1)
-    tail = _strip(inlines[cut + 1 :])
+    tail = strip_inlines(inlines[cut + 1 :])
     if cut >= 0 and tail and _ATTRIBUTION.match(plain_text(tail)):
         return inlines[:cut], _undash(tail)
     return inlines, ()

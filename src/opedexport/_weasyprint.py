@@ -1,4 +1,7 @@
-"""Importing WeasyPrint without its library search starting a compiler for every name it tries.
+"""Importing WeasyPrint, and, for the command line only, a faster way to do it.
+
+This is the one module that knows WeasyPrint's version-specific loading. :func:`import_weasyprint`
+is a plain import: the library changes nothing of the process it runs in.
 
 WeasyPrint 70 loads Pango, HarfBuzz and fontconfig with cffi's ``dlopen``, trying several names
 per library (``libpango-1.0-0``, ``pango-1.0-0``, ``pango-1.0``, …) and an optional library
@@ -7,12 +10,15 @@ loadable file, cffi asks :func:`ctypes.util.find_library`, which on Linux runs `
 and, when that finds nothing, ``gcc`` and then ``ld``: about 11 ms a name where a compiler is
 installed, some 0.2 s of every process that makes a PDF (WeasyPrint issue #1125).
 
-:func:`import_weasyprint` imports WeasyPrint while ``find_library`` answers from one reading of
-the linker cache, which is the first step of the standard lookup and the one that finds every
-library a distribution installs. Names that are not in the cache cost nothing. Should the import
-fail that way (a library that only the compiler's search path knows of), it is done again with
-the standard lookup, so the result never differs from a plain ``import weasyprint``; only the time
-does. The standard function is put back as soon as the import is over.
+A program that owns its process (the ``opedexport`` command) may call :func:`enable_fast_import`
+before WeasyPrint is imported. The import is then done while ``find_library`` answers from one
+reading of the linker cache, which is the first step of the standard lookup and the one that finds
+every library a distribution installs, with WeasyPrint's advice on standard output held back.
+Both are process-wide (another thread would see them), which is why a library must not do it.
+Should the import fail that way (a library that only the compiler's search path knows of), it is
+done again with the standard lookup, so the result never differs from a plain ``import weasyprint``;
+only the time does. The standard function is put back as soon as the import is over. It is used
+only with the WeasyPrint version it was measured with (:data:`FAST_IMPORT_VERSIONS`).
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import ctypes.util
 import importlib
+import importlib.metadata
 import io
 import os
 import re
@@ -30,9 +37,20 @@ import threading
 from collections.abc import Callable
 from types import ModuleType
 
-__all__ = ["cached_find_library", "import_weasyprint", "linker_cache_listing"]
+__all__ = [
+    "FAST_IMPORT_VERSIONS",
+    "cached_find_library",
+    "enable_fast_import",
+    "import_weasyprint",
+    "linker_cache_listing",
+]
 
 _LOCK = threading.Lock()
+
+#: WeasyPrint major versions whose library loading the fast import was measured against.
+FAST_IMPORT_VERSIONS = ("70",)
+
+_fast = False
 
 #: ``ldconfig -p`` names each library's ABI; this is the one this interpreter loads (as in :mod:`ctypes.util`).
 _ABI_TYPES = {
@@ -85,11 +103,30 @@ def _forget_weasyprint() -> None:
         del sys.modules[name]
 
 
+def enable_fast_import() -> bool:
+    """For a program that owns its process (the CLI): import WeasyPrint the fast way described
+    above, from now on. Nothing is changed until the import itself.
+
+    :returns: whether it is enabled: only on Linux, with a WeasyPrint of :data:`FAST_IMPORT_VERSIONS`.
+    """
+    global _fast
+    try:
+        installed = importlib.metadata.version("weasyprint")
+    except importlib.metadata.PackageNotFoundError:
+        return False
+    _fast = sys.platform.startswith("linux") and installed.split(".")[0] in FAST_IMPORT_VERSIONS
+    return _fast
+
+
 def import_weasyprint() -> ModuleType:
-    """Import WeasyPrint (once per process) with the fast library lookup described above; return it."""
+    """Import WeasyPrint (once per process) and return it: a plain import unless the program
+    called :func:`enable_fast_import`.
+    """
     module = sys.modules.get("weasyprint")
     if module is not None and hasattr(module, "HTML"):
         return module
+    if not _fast:
+        return importlib.import_module("weasyprint")
     with _LOCK:
         module = sys.modules.get("weasyprint")
         if module is not None and hasattr(module, "HTML"):

@@ -1,4 +1,4 @@
-"""Importing WeasyPrint with the linker-cache library lookup (``exporters/_weasyprint.py``)."""
+"""Importing WeasyPrint: plain in the library, with the linker-cache lookup only when a program opts in (``_weasyprint.py``)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import textwrap
 
 import pytest
 
-from opedexport.exporters._weasyprint import cached_find_library, linker_cache_listing
+from opedexport._weasyprint import cached_find_library, linker_cache_listing
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the linker cache is a Linux thing")
 
@@ -25,8 +25,16 @@ _PROBE = textwrap.dedent(
         started.append([str(x) for x in args])
         real_init(self, args, *a, **k)
     subprocess.Popen.__init__ = init
-    from opedexport.exporters import _weasyprint
+    from opedexport import _weasyprint
+    if sys.argv[1] != "plain":
+        assert _weasyprint.enable_fast_import()
     standard = ctypes.util.find_library
+    calls = []
+    if sys.argv[1] == "plain":  # a recorder: were it replaced during the import, it would see no call
+        def recorder(name, _standard=standard):
+            calls.append(name)
+            return _standard(name)
+        ctypes.util.find_library = standard = recorder
     if sys.argv[1] == "cache-fails":
         # As if a library were known only to the standard lookup: loading fails while it is swapped out.
         import cffi
@@ -44,6 +52,7 @@ _PROBE = textwrap.dedent(
         "restored": ctypes.util.find_library is standard,
         "has_html": hasattr(weasyprint, "HTML"),
         "printed": out.getvalue(),
+        "calls": len(calls),
     }))
     """
 )
@@ -94,3 +103,22 @@ def test_the_lookup_matches_only_whole_library_names() -> None:
     assert find("pangoft2-1.0") == "libpangoft2-1.0.so.0"
     assert find("pango") is None  # "libpango-1.0…" is not "libpango.…"
     assert find("foo") is None  # another ABI
+
+
+@linux_only
+def test_the_library_imports_weasyprint_plainly_leaving_find_library_alone() -> None:
+    # Without the program's opt-in, a host application's find_library is the one WeasyPrint uses.
+    result = _probe("plain")
+    assert result["has_html"] and result["restored"]
+    assert isinstance(result["calls"], int) and result["calls"] > 0
+
+
+def test_main_leaves_the_plain_import_only_run_opts_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    from opedexport import _weasyprint, cli
+
+    monkeypatch.setattr(_weasyprint, "_fast", False)
+    assert cli.main(["themes"]) == 0
+    assert _weasyprint._fast is False
+    monkeypatch.setattr(cli, "main", lambda: 0)
+    assert cli.run() == 0
+    assert _weasyprint._fast is sys.platform.startswith("linux")
