@@ -42,7 +42,7 @@ def articles(folder: Path) -> dict[str, opedexport.Article]:
 def measure(article: opedexport.Article, variant: str) -> tuple[float, int]:
     """Seconds and bytes of one PDF export."""
     start = time.perf_counter()
-    data = opedexport.export(article, "pdf", pdf_variant=variant)
+    data = opedexport.export_bytes(article, "pdf", pdf_variant=variant)
     return time.perf_counter() - start, len(data)
 
 
