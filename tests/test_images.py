@@ -259,7 +259,7 @@ def test_a_good_svg_and_a_png_named_bin_still_print(tmp_path: Path) -> None:
     (tmp_path / "shape.svg").write_bytes(
         f'<svg {SVG_NS} width="50" height="50"><rect width="50" height="50"/></svg>'.encode()
     )
-    data = api.export(api.read(article_with(tmp_path, "chart.bin", "shape.svg")), "pdf")
+    data = api.export_bytes(api.read(article_with(tmp_path, "chart.bin", "shape.svg")), "pdf")
     assert isinstance(data, bytes) and b"/Subtype /Image" in data
 
 

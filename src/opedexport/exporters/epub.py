@@ -359,6 +359,13 @@ def _title_of(entry: Any) -> str:
 # --------------------------------------------------------------------------- metadata
 
 
+def _has_text(value: str) -> bool:
+    """Whether ``value`` holds more than XML white space: the package schema wants Dublin Core text
+    non-empty after its white space is collapsed, so a summary of one space is no description.
+    """
+    return bool(value.strip(" \t\r\n"))
+
+
 def _add_metadata(
     book: Any, meta: m.Article, creators: Sequence[tuple[str, tuple[str, ...]]], subjects: Iterable[str]
 ) -> None:
@@ -372,15 +379,15 @@ def _add_metadata(
             book.add_metadata(None, "meta", str(i), {"refines": f"#{uid}", "property": "display-seq"})
     if meta.date is not None:
         book.add_metadata("DC", "date", meta.date.isoformat())
-    if meta.publication:
+    if _has_text(meta.publication):
         book.add_metadata("DC", "publisher", meta.publication)
     for tag in subjects:
-        if tag:
+        if _has_text(tag):
             book.add_metadata("DC", "subject", tag)
-    description = meta.summary or meta.subtitle
+    description = next((d for d in (meta.summary, meta.subtitle) if _has_text(d)), "")
     if description:
         book.add_metadata("DC", "description", description)
-    if meta.rights:
+    if _has_text(meta.rights):
         book.add_metadata("DC", "rights", meta.rights)
     if meta.source_url:
         book.add_metadata("DC", "source", meta.source_url)
