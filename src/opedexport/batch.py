@@ -718,8 +718,11 @@ def export_many(
         # (ProcessPoolExecutor's own max_tasks_per_child can deadlock on Python 3.11.)
         size = max(1, min(len(jobs), workers or os.cpu_count() or 1))
         # Longest first (the input's size stands for the job's length), so that no core idles at the
-        # end of a batch while one long article finishes; results keep their input order.
-        numbered = sorted(enumerate(jobs), key=lambda item: -_input_size(item[1].input))
+        # end of a batch while one long article finishes; results keep their input order. With
+        # fail_fast the inputs go in their order, so that what is cancelled is what comes after.
+        numbered = list(enumerate(jobs))
+        if not fail_fast:
+            numbered.sort(key=lambda item: -_input_size(item[1].input))
         chunk = TASKS_PER_WORKER * size
         for start in range(0, len(numbered), chunk):
             pool = default_executor(size, pdf="pdf" in formats)
