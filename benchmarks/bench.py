@@ -4,7 +4,7 @@
 Run by hand, not in CI::
 
     python benchmarks/bench.py                        # 5 rounds, every case, memory over 1,000 articles
-    python benchmarks/bench.py --rounds 3 --memory-count 200 --only a,d,mem   # quicker
+    python benchmarks/bench.py --long-rounds 3 --memory-count 200   # quicker
 
 Inputs: a feature article (headings, a figure, two notes, a quote, two lists), 60 copies with their
 own titles, and a 40-article anthology. pandoc makes its PDFs through WeasyPrint, as opedexport does.
@@ -263,6 +263,7 @@ def floor_cmd(out: Path) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--long-rounds", type=int, help="rounds of the long cases b and c (default: --rounds)")
     parser.add_argument("--batch", type=int, default=60, help="articles in case b")
     parser.add_argument("--anthology", type=int, default=40, help="articles in case c")
     parser.add_argument("--memory-count", type=int, default=1000, help="articles in the batch memory run")
@@ -272,6 +273,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not shutil.which("pandoc"):
         raise SystemExit("pandoc is not installed (apt-get install pandoc)")
     cases = set(args.only.split(","))
+    long_rounds = args.long_rounds or args.rounds
     precompile()
     rows: list[tuple[str, Measure, Measure, str]] = []
     memory: list[tuple[str, str]] = []
@@ -310,7 +312,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "b" in cases:
             mine, theirs = case(
                 "b",
-                args.rounds,
+                long_rounds,
                 lambda out: [opedexport_cmd([batch_dir], out, "pdf,epub,docx")],
                 lambda out: pandoc_cmds(batch, out, ["docx", "epub", "pdf"]),
                 work,
@@ -320,7 +322,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             manifest, articles = anthology(args.anthology)
             mine, theirs = case(
                 "c",
-                args.rounds,
+                long_rounds,
                 lambda out: [collection_cmd(manifest, out)],
                 lambda out: pandoc_book(articles, out),
                 work,
@@ -356,7 +358,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         shown = f"{ratio:.2f} × floor" if label.startswith("(d)") else f"{ratio:.2f}"
         print(f"| {label} | {mine.median:.3f} | {other.median:.3f} | {shown} | {target} |")
     if rows:
-        print(f"\n{args.rounds} round(s), alternating; ratio = pandoc / opedexport, except (d): opedexport / floor.")
+        print(
+            f"\n{args.rounds} round(s) of a and d, {long_rounds} of b and c, alternating; "
+            "ratio = pandoc / opedexport, except (d): opedexport / floor."
+        )
     if memory:
         print("\n| memory | peak RSS |")
         print("| --- | ---: |")
