@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Memory over a long batch: peak RSS of the parent and of each worker at 50, 250 and 500 articles.
+"""Memory over a long batch: peak RSS of the parent and of each worker at 50, 250, 500 and 1,000 articles.
 
 Run by hand, not in CI::
 
-    python benchmarks/batch_memory.py              # 500 generated articles, PDF + EPUB + DOCX
+    python benchmarks/batch_memory.py              # 1,000 generated articles, PDF + EPUB + DOCX
     python benchmarks/batch_memory.py --count 100
 
 Workers are recycled every ``opedexport.batch.TASKS_PER_WORKER`` jobs, so a worker's peak is bounded by
@@ -30,9 +30,9 @@ from opedexport.batch import TASKS_PER_WORKER, JobResult
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--count", type=int, default=500)
+    parser.add_argument("--count", type=int, default=1000)
     args = parser.parse_args()
-    checkpoints = sorted({c for c in (50, 250, 500, args.count) if c <= args.count})
+    checkpoints = sorted({c for c in (50, 250, 500, 1000, args.count) if c <= args.count})
     with tempfile.TemporaryDirectory(prefix="opedexport-mem-") as tmp:
         inputs = Path(tmp) / "in"
         inputs.mkdir()

@@ -1,22 +1,25 @@
 #!/usr/bin/env python3
-"""Side-by-side benchmark: opedexport against pandoc, on the same generated inputs, in one run.
+"""Side-by-side benchmark: opedexport against pandoc, on the same generated inputs, in one run (issue 19).
 
 Run by hand, not in CI::
 
-    python benchmarks/bench.py              # 3 rounds of every case
-    python benchmarks/bench.py --rounds 1 --batch 20 --only a,d   # quicker
+    python benchmarks/bench.py                        # 5 rounds, every case, memory over 1,000 articles
+    python benchmarks/bench.py --long-rounds 3 --memory-count 200   # quicker
 
-Cases (the same Markdown for both tools; pandoc makes its PDF through WeasyPrint):
+Inputs: a feature article (headings, a figure, two notes, a quote, two lists), 60 copies with their
+own titles, and a 40-article anthology. pandoc makes its PDFs through WeasyPrint, as opedexport does.
 
-  a  one article, all three formats, one command (pandoc: three commands)
-  b  a batch of --batch articles, all three formats, one command (pandoc: three commands each, in a loop)
-  c  one long article (about 50 pages) to PDF
-  d  DOCX only and EPUB only, one-shot commands
+  a  one article, PDF+EPUB+DOCX, one command (pandoc: three commands)
+  b  --batch articles, PDF+EPUB+DOCX, one batch command (pandoc: three commands each)
+  c  an anthology of --anthology articles to one PDF (opedexport collection; pandoc: the files into
+     one PDF with --toc)
+  d  DOCX only, one article, against the floor: ``python -c`` importing python-docx and saving a
+     document (the least any Python DOCX tool can cost)
+  mem  peak RSS of one article in all formats; of an anthology of 100 articles; and a batch of
+     --memory-count articles through benchmarks/batch_memory.py (flat is the goal)
 
-Each case alternates the tools round by round and reports the median wall time,
-the ratio pandoc/opedexport (> 1 means opedexport is faster) and the peak
-resident memory (RSS) of each tool's largest process. Peak memory of a batch's
-worker processes at several points is reported by ``--memory-curve``.
+Each timed case alternates the tools round by round and reports the median wall time and the ratio
+(pandoc / opedexport: > 1 means opedexport is faster; for d, opedexport / floor: ≤ 1.3 is the goal).
 """
 
 from __future__ import annotations
@@ -101,10 +104,19 @@ def paragraph(rng: random.Random, words: int) -> str:
     return text[0].upper() + text[1:] + "."
 
 
-def make_article(path: Path, index: int, *, paragraphs: int = 4, seed: int = 0) -> None:
-    """A Markdown article of the sample's shape (or longer), with a heading and a footnote."""
+FIGURE = REPO / "tests" / "data" / "images" / "chart.png"
+
+
+def make_article(path: Path, index: int, *, paragraphs: int = 6, seed: int = 0) -> None:
+    """A feature article: own title, headings, a figure, two notes, a quote and two lists.
+
+    The figure is copied next to the Markdown, so both tools read the same image from the same place.
+    """
     rng = random.Random(seed * 1000 + index)
     body = [paragraph(rng, 70) for _ in range(paragraphs)]
+    figure = path.parent / "chart.png"
+    if not figure.exists():
+        shutil.copyfile(FIGURE, figure)
     parts = [
         "---",
         f'title: "Artikel {index}: Diplomasi Pertahanan dan Ancaman Non-Tradisional"',
@@ -122,8 +134,25 @@ def make_article(path: Path, index: int, *, paragraphs: int = 4, seed: int = 0) 
             parts += [f"## Bagian {i // 6 + 1}", ""]
         if i == 1:
             text += "[^1]"
+        if i == 3:
+            text += "[^2]"
         parts += [text, ""]
-    parts += ["[^1]: Cottey dan Forster (2004), *Reshaping Defence Diplomacy*.", ""]
+        if i == 1:
+            parts += [
+                "![Anggaran pertahanan kawasan, 2015-2024](chart.png)",
+                "",
+                "> " + paragraph(rng, 30),
+                "> — Cottey dan Forster",
+                "",
+            ]
+        if i == 2:
+            parts += [f"- {paragraph(rng, 8)}" for _ in range(4)] + [""]
+            parts += [f"{n}. {paragraph(rng, 10)}" for n in range(1, 4)] + [""]
+    parts += [
+        "[^1]: Cottey dan Forster (2004), *Reshaping Defence Diplomacy*.",
+        "[^2]: " + paragraph(rng, 20),
+        "",
+    ]
     path.write_text("\n".join(parts), encoding="utf-8")
 
 
@@ -136,7 +165,7 @@ def pandoc_cmds(inputs: Sequence[Path], out: Path, formats: Sequence[str]) -> li
     for path in inputs:
         for fmt in formats:
             target = out / f"{path.stem}.{fmt}"
-            cmd = ["pandoc", str(path), "-s", "-o", str(target)]
+            cmd = ["pandoc", str(path), "-s", "-o", str(target), f"--resource-path={path.parent}"]
             if fmt == "pdf":
                 cmd += ["--pdf-engine=weasyprint"]
             cmds.append(cmd)
@@ -149,6 +178,7 @@ def case(
     ours: Callable[[Path], list[list[str]]],
     theirs: Callable[[Path], list[list[str]]],
     work: Path,
+    other: str = "pandoc",
 ) -> tuple[Measure, Measure]:
     mine, pandoc = Measure(), Measure()
     for r in range(rounds):
@@ -162,7 +192,8 @@ def case(
             measure.times.append(elapsed)
             measure.peak_kib = max(measure.peak_kib, peak)
             shutil.rmtree(out)
-        print(f"  {name} round {r + 1}: opedexport {mine.times[-1]:.2f} s, pandoc {pandoc.times[-1]:.2f} s", flush=True)
+        line = f"opedexport {mine.times[-1]:.2f} s, {other} {pandoc.times[-1]:.2f} s"
+        print(f"  {name} round {r + 1}: {line}", flush=True)
     return mine, pandoc
 
 
@@ -195,17 +226,57 @@ def precompile() -> None:
     compileall.compile_dir(Path(opedexport.__file__).parent, quiet=1)
 
 
+def write_manifest(path: Path, articles: Sequence[Path]) -> None:
+    """A collection manifest naming ``articles`` (relative to it) in two parts."""
+    half = len(articles) // 2
+    lines = ['title: "Antologi Opini"', "lang: id", "parts:"]
+    for title, part in (("Bagian Satu", articles[:half]), ("Bagian Dua", articles[half:])):
+        lines += [f'  - title: "{title}"', "    articles:"]
+        lines += [f"      - {a.relative_to(path.parent)}" for a in part]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def collection_cmd(manifest: Path, out: Path) -> list[str]:
+    return [sys.executable, "-m", "opedexport", "collection", str(manifest), "--out", str(out), "--format", "pdf"]
+
+
+def pandoc_book(inputs: Sequence[Path], out: Path) -> list[list[str]]:
+    return [
+        [
+            "pandoc",
+            *map(str, inputs),
+            "-s",
+            "--toc",
+            f"--resource-path={inputs[0].parent}",
+            "--pdf-engine=weasyprint",
+            "-o",
+            str(out / "book.pdf"),
+        ]
+    ]
+
+
+def floor_cmd(out: Path) -> list[str]:
+    """The floor of case d: import python-docx and save an empty document."""
+    return [sys.executable, "-c", f"import docx; docx.Document().save({str(out / 'floor.docx')!r})"]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--batch", type=int, default=100, help="articles in case b")
-    parser.add_argument("--only", default="a,b,c,d", help="cases to run, comma-separated")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--long-rounds", type=int, help="rounds of the long cases b and c (default: --rounds)")
+    parser.add_argument("--batch", type=int, default=60, help="articles in case b")
+    parser.add_argument("--anthology", type=int, default=40, help="articles in case c")
+    parser.add_argument("--memory-count", type=int, default=1000, help="articles in the batch memory run")
+    parser.add_argument("--memory-anthology", type=int, default=100, help="articles in the anthology memory run")
+    parser.add_argument("--only", default="a,b,c,d,mem", help="cases to run, comma-separated")
     args = parser.parse_args(argv)
     if not shutil.which("pandoc"):
         raise SystemExit("pandoc is not installed (apt-get install pandoc)")
     cases = set(args.only.split(","))
+    long_rounds = args.long_rounds or args.rounds
     precompile()
-    rows: list[tuple[str, Measure, Measure]] = []
+    rows: list[tuple[str, Measure, Measure, str]] = []
+    memory: list[tuple[str, str]] = []
     with tempfile.TemporaryDirectory(prefix="opedexport-bench-") as tmp:
         work = Path(tmp)
         one = work / "one" / "article.md"
@@ -216,77 +287,91 @@ def main(argv: Sequence[str] | None = None) -> int:
         batch = [batch_dir / f"article-{i:03d}.md" for i in range(args.batch)]
         for i, path in enumerate(batch):
             make_article(path, i + 1)
-        long = work / "long" / "long.md"
-        long.parent.mkdir()
-        make_article(long, 9999, paragraphs=330)  # about 50 A4 pages
+
+        def anthology(count: int) -> tuple[Path, list[Path]]:
+            folder = work / f"anthology-{count}"
+            (folder / "articles").mkdir(parents=True, exist_ok=True)
+            articles = [folder / "articles" / f"{i:03d}.md" for i in range(count)]
+            for i, path in enumerate(articles):
+                make_article(path, i + 1, seed=count)
+            manifest = folder / "manifest.yaml"
+            write_manifest(manifest, articles)
+            return manifest, articles
 
         print(versions())
         if "a" in cases:
-            rows.append(
-                (
-                    "(a) one article, PDF+EPUB+DOCX",
-                    *case(
-                        "a",
-                        args.rounds,
-                        lambda out: [opedexport_cmd([one], out, "pdf,epub,docx")],
-                        lambda out: pandoc_cmds([one], out, ["docx", "epub", "pdf"]),
-                        work,
-                    ),
-                )
+            mine, theirs = case(
+                "a",
+                args.rounds,
+                lambda out: [opedexport_cmd([one], out, "pdf,epub,docx")],
+                lambda out: pandoc_cmds([one], out, ["docx", "epub", "pdf"]),
+                work,
             )
+            rows.append(("(a) one article, PDF+EPUB+DOCX, one command", mine, theirs, "≥ 1.25"))
+            memory.append(("one article, PDF+EPUB+DOCX (largest process)", f"{mine.peak_kib / 1024:.0f} MiB"))
         if "b" in cases:
-            rows.append(
-                (
-                    f"(b) {args.batch} articles, PDF+EPUB+DOCX",
-                    *case(
-                        "b",
-                        args.rounds,
-                        lambda out: [opedexport_cmd([batch_dir], out, "pdf,epub,docx")],
-                        lambda out: pandoc_cmds(batch, out, ["docx", "epub", "pdf"]),
-                        work,
-                    ),
-                )
+            mine, theirs = case(
+                "b",
+                long_rounds,
+                lambda out: [opedexport_cmd([batch_dir], out, "pdf,epub,docx")],
+                lambda out: pandoc_cmds(batch, out, ["docx", "epub", "pdf"]),
+                work,
             )
+            rows.append((f"(b) {args.batch} articles, PDF+EPUB+DOCX, one batch command", mine, theirs, "≥ 15"))
         if "c" in cases:
-            rows.append(
-                (
-                    "(c) long article (~50 pages), PDF",
-                    *case(
-                        "c",
-                        args.rounds,
-                        lambda out: [opedexport_cmd([long], out, "pdf")],
-                        lambda out: pandoc_cmds([long], out, ["pdf"]),
-                        work,
-                    ),
-                )
+            manifest, articles = anthology(args.anthology)
+            mine, theirs = case(
+                "c",
+                long_rounds,
+                lambda out: [collection_cmd(manifest, out)],
+                lambda out: pandoc_book(articles, out),
+                work,
             )
+            rows.append((f"(c) anthology of {args.anthology} articles, one PDF with contents", mine, theirs, "≥ 1.5"))
         if "d" in cases:
-            for fmt in ("docx", "epub"):
-                rows.append(
-                    (
-                        f"(d) one article, {fmt.upper()} only",
-                        *case(
-                            f"d-{fmt}",
-                            args.rounds,
-                            lambda out, f=fmt: [opedexport_cmd([one], out, f)],
-                            lambda out, f=fmt: pandoc_cmds([one], out, [f]),
-                            work,
-                        ),
-                    )
-                )
+            mine, floor = case(
+                "d",
+                args.rounds,
+                lambda out: [opedexport_cmd([one], out, "docx")],
+                lambda out: [floor_cmd(out)],
+                work,
+                "floor",
+            )
+            rows.append(("(d) DOCX only, one article; reference: the python-docx floor", mine, floor, "≤ 1.3 × floor"))
+        if "mem" in cases:
+            manifest, _ = anthology(args.memory_anthology)
+            out = work / "out-mem-anthology"
+            out.mkdir()
+            elapsed, peak = run([collection_cmd(manifest, out)], work)
+            label = f"anthology of {args.memory_anthology} articles, PDF ({elapsed:.1f} s)"
+            memory.append((label, f"{peak / 1024:.0f} MiB"))
+            if "a" not in cases:
+                out = work / "out-mem-one"
+                out.mkdir()
+                _, peak = run([opedexport_cmd([one], out, "pdf,epub,docx")], work)
+                memory.append(("one article, PDF+EPUB+DOCX (largest process)", f"{peak / 1024:.0f} MiB"))
     print()
-    print(
-        "| case | opedexport (median s) | pandoc (median s) | pandoc / opedexport "
-        "| peak RSS opedexport | peak RSS pandoc |"
-    )
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
-    for label, mine, pandoc in rows:
-        ratio = pandoc.median / mine.median
+    print("| case | opedexport (median s) | pandoc / reference (median s) | ratio | target |")
+    print("| --- | ---: | ---: | ---: | --- |")
+    for label, mine, other, target in rows:
+        ratio = mine.median / other.median if label.startswith("(d)") else other.median / mine.median
+        shown = f"{ratio:.2f} × floor" if label.startswith("(d)") else f"{ratio:.2f}"
+        print(f"| {label} | {mine.median:.3f} | {other.median:.3f} | {shown} | {target} |")
+    if rows:
         print(
-            f"| {label} | {mine.median:.3f} | {pandoc.median:.3f} | {ratio:.2f} | "
-            f"{mine.peak_kib / 1024:.0f} MiB | {pandoc.peak_kib / 1024:.0f} MiB |"
+            f"\n{args.rounds} round(s) of a and d, {long_rounds} of b and c, alternating; "
+            "ratio = pandoc / opedexport, except (d): opedexport / floor."
         )
-    print(f"\n{args.rounds} round(s), alternating; RSS is the largest single process of each tool.")
+    if memory:
+        print("\n| memory | peak RSS |")
+        print("| --- | ---: |")
+        for label, value in memory:
+            print(f"| {label} | {value} |")
+        print("(targets: one article ≤ 120 MiB; anthology of 100 within 1 GiB)")
+    if "mem" in cases:
+        print(f"\nbatch memory over {args.memory_count} articles (benchmarks/batch_memory.py):", flush=True)
+        script = Path(__file__).resolve().parent / "batch_memory.py"
+        subprocess.run([sys.executable, str(script), "--count", str(args.memory_count)], check=True)
     return 0
 
 

@@ -622,6 +622,13 @@ def default_executor(jobs: int, *, pdf: bool = False) -> cf.ProcessPoolExecutor:
     return _DefaultPool(max_workers=workers, mp_context=ctx, initializer=_worker_init, initargs=(os.getpid(),))
 
 
+def _input_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 def export_many(
     inputs: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     formats: Sequence[str] = ("pdf", "epub", "docx"),
@@ -710,7 +717,12 @@ def export_many(
         # growth of long-lived renderers); the fork server stays warm, so a new pool starts fast.
         # (ProcessPoolExecutor's own max_tasks_per_child can deadlock on Python 3.11.)
         size = max(1, min(len(jobs), workers or os.cpu_count() or 1))
+        # Longest first (the input's size stands for the job's length), so that no core idles at the
+        # end of a batch while one long article finishes; results keep their input order. With
+        # fail_fast the inputs go in their order, so that what is cancelled is what comes after.
         numbered = list(enumerate(jobs))
+        if not fail_fast:
+            numbered.sort(key=lambda item: -_input_size(item[1].input))
         chunk = TASKS_PER_WORKER * size
         for start in range(0, len(numbered), chunk):
             pool = default_executor(size, pdf="pdf" in formats)
@@ -726,4 +738,5 @@ def export_many(
                 cancelled += numbered[start + chunk :]
                 break
     ordered = [results[i] for i in sorted(results)]
-    return BatchResult(ordered, time.perf_counter() - started, [job.input for _, job in cancelled])
+    not_tried = [job.input for _, job in sorted(cancelled, key=lambda item: item[0])]
+    return BatchResult(ordered, time.perf_counter() - started, not_tried)

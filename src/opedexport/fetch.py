@@ -156,9 +156,7 @@ class Fetcher:
         if scheme == "data":
             return self._data_url(url)
         if scheme == "file":
-            from urllib.request import url2pathname
-
-            return self._file(Path(url2pathname(parsed.path)))
+            return self._file(Path(_url2pathname(parsed.path)))
         if scheme in ("http", "https"):
             return self._http(url, parsed.hostname or "")
         raise Refused(f"scheme {scheme or '(none)'!r} is not allowed")
@@ -231,3 +229,12 @@ class Fetcher:
         if len(data) > self.max_bytes:
             raise Refused(f"over the limit of {self.max_bytes} bytes")
         return data, mime
+
+
+def _url2pathname(path: str) -> str:
+    """``urllib.request.url2pathname`` without importing :mod:`urllib.request` (and the HTTP stack) on POSIX."""
+    if os.name == "nt":  # pragma: no cover - Windows
+        from urllib.request import url2pathname
+
+        return url2pathname(path)
+    return urllib.parse.unquote(path)

@@ -11,9 +11,10 @@ import tomllib
 from collections.abc import Sequence
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
-from babel.core import Locale, UnknownLocaleError
-from babel.dates import format_date
+if TYPE_CHECKING:
+    from babel.core import Locale
 
 __all__ = ["Labels", "format_article_date", "join_names", "labels_for"]
 
@@ -53,6 +54,9 @@ def labels_for(lang: str) -> Labels:
 
 @cache
 def _locale(lang: str) -> Locale:
+    # Babel is imported here, not at the top: an article without a date never needs it.
+    from babel.core import Locale, UnknownLocaleError
+
     try:
         return Locale.parse(lang.replace("-", "_"))
     except (UnknownLocaleError, ValueError):
@@ -61,6 +65,8 @@ def _locale(lang: str) -> Locale:
 
 def format_article_date(date: dt.date, lang: str) -> str:
     """``date`` in the long format of ``lang`` (``12 Mei 2025``, ``May 12, 2025``)."""
+    from babel.dates import format_date
+
     return format_date(date, format="long", locale=_locale(lang))
 
 

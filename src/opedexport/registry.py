@@ -113,6 +113,10 @@ class _Kind(Generic[P]):
         return out
 
 
+#: The usual reader name of suffixes not named like their reader (a hint for the search order only).
+_LIKELY_READER = {".md": "markdown", ".markdown": "markdown", ".txt": "text", ".htm": "html"}
+
+
 class Registry:
     """The readers and exporters known to this process."""
 
@@ -139,7 +143,10 @@ class Registry:
     def reader_for_path(self, path: str | Path) -> type[Reader]:
         """The reader that claims ``path``'s suffix; an unclaimed suffix is an error listing the known ones."""
         suffix = Path(path).suffix.lower()
-        for name in self.readers.names():
+        # The reader named like the suffix (or its usual name) is tried first, so that only one
+        # module is imported for a file of a known kind.
+        likely = _LIKELY_READER.get(suffix, suffix.lstrip("."))
+        for name in sorted(self.readers.names(), key=lambda n: n != likely):
             try:
                 cls = self.readers.get(name)
             except RegistryError:
