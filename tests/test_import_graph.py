@@ -137,3 +137,17 @@ def test_the_cycle_finder_finds_a_cycle() -> None:
 def test_no_import_cycle_among_opedexport_modules() -> None:
     # A package's __init__ importing its own submodules is not a cycle unless a submodule imports it back.
     assert _cycles(GRAPH) == []
+
+
+#: The largest module a reader of the code should have to hold in mind; past it, split along the seams.
+MAX_MODULE_LINES = 800
+
+
+def test_no_module_is_over_the_size_a_reader_can_hold() -> None:
+    sizes = {
+        str(path.relative_to(SRC)): len(path.read_text(encoding="utf-8").splitlines())
+        for path in sorted(PACKAGE.rglob("*.py"))
+    }
+    assert sizes, "no module found"
+    over = {name: n for name, n in sizes.items() if n > MAX_MODULE_LINES}
+    assert over == {}, f"modules over {MAX_MODULE_LINES} lines: {over}"

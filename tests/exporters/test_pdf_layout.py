@@ -20,15 +20,15 @@ from conftest import DATA, SOURCE, feature_article
 from opedexport import api
 from opedexport import model as m
 from opedexport.errors import ThemeError
-from opedexport.exporters.pdf import (
+from opedexport.exporters._pdf_layout import (
     HOLE_LIMIT,
     MIN_FIGURE_SCALE,
-    PdfExporter,
     _edit_figure,
     _parse_html,
     _serialize_html,
     page_fills,
 )
+from opedexport.exporters.pdf import PdfExporter
 from opedexport.theme import Theme
 
 pytestmark = pytest.mark.skipif(
