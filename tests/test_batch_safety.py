@@ -147,7 +147,12 @@ def test_killing_the_command_leaves_no_process_behind(tmp_path: Path, sig: signa
             cli.kill()
     if sig == signal.SIGTERM:
         stderr = (tmp_path / "stderr").read_text(encoding="utf-8")
-        assert status == 143 and "opedexport: terminated" in stderr and "Traceback" not in stderr
+        assert "Traceback" not in stderr
+        # On a loaded machine the signal may land after the build has finished: that is a clean exit 0
+        # with every file written. Anything else must be the command stopping as SIGTERM asks.
+        written = sorted(p.name for p in out.iterdir()) if out.exists() else []
+        finished = status == 0 and len(written) == 2 * inputs and "opedexport: terminated" not in stderr
+        assert finished or (status == 143 and "opedexport: terminated" in stderr), (status, stderr, written)
         assert not out.exists() or not [p.name for p in out.iterdir() if p.name.endswith(".part")]
     else:
         assert status == -signal.SIGKILL
