@@ -292,11 +292,20 @@ def _save_last_page(html_text: str, document: Any, lay_out: _Layout, columns: in
     if last.lines > FEW_LINES and max(last.bottoms) >= last.height / 6:
         return html_text, document
     holes = _hole_count(fills)
-    for step in _FIT_STEPS:
-        edited = _with_root_class(html_text, step)
+    # The steps tighten in order, so a step that saves the page is followed by steps that save it too:
+    # bisect for the gentlest one that does (two layouts of three steps instead of up to three).
+    best: tuple[str, Any] | None = None
+    low, high = 0, len(_FIT_STEPS) - 1
+    while low <= high:
+        middle = (low + high) // 2
+        edited = _with_root_class(html_text, _FIT_STEPS[middle])
         laid_out = lay_out(edited)
         if len(laid_out.pages) < len(fills) and _hole_count(page_fills(laid_out, columns)) <= holes:
-            return edited, laid_out
+            best, high = (edited, laid_out), middle - 1
+        else:
+            low = middle + 1
+    if best is not None:
+        return best
     _LOG.info(
         "pdf: the last page holds %d lines; the tightest setting the theme allows (text.fit_*) does not save it",
         last.lines,
