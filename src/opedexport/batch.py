@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ._processes import die_with_parent
 from .buildtime import epoch_datetime, using_build_time
 from .errors import ExportError, OpedexportError, ResourceRefusedWarning
 from .limits import DEFAULT_TIME_LIMIT
@@ -284,23 +285,6 @@ def _inside(folder: Path, paths: list[Path]) -> list[Path]:
     return kept
 
 
-def _die_with_parent(parent: int) -> None:
-    """Have the kernel kill this process when its parent ends (Linux ``PR_SET_PDEATHSIG``), and end
-    now if ``parent`` already has (it may have ended before the request was made).
-
-    The signal follows the parent *thread* that forked: :func:`_run_split` forks from the thread
-    that then waits for the child, and a pool worker's parent is the single-threaded fork server.
-    """
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(OSError, AttributeError):
-            import ctypes
-
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # 1 is PR_SET_PDEATHSIG
-    if os.getppid() != parent:
-        os._exit(1)
-
-
 def _end_with(owner: int) -> None:
     """End this process as soon as ``owner`` (not necessarily its parent) ends: a daemon thread waits for it."""
 
@@ -344,7 +328,7 @@ def _worker_init(owner: int) -> None:
     watches the owner itself; the parent-death signal covers a fork server killed on its own.
     Ctrl-C is the owner's to handle (it stops the workers).
     """
-    _die_with_parent(os.getppid())
+    die_with_parent(os.getppid())
     try:
         os.kill(owner, 0)
     except ProcessLookupError:  # the owner ended while this worker started
@@ -459,7 +443,7 @@ def _split_main(job: Job, conn: Any, parent: int, unused: Any) -> None:
     """
     global _IN_JOB
     unused.close()
-    _die_with_parent(parent)
+    die_with_parent(parent)
     _IN_JOB = True
     signal.signal(signal.SIGTERM, _on_sigterm)
     signal.signal(signal.SIGINT, _on_sigterm)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures as cf
 import contextlib
-import ctypes
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -25,6 +24,8 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from .._processes import die_with_parent
 
 __all__ = ["Busy", "Draining", "Job", "WorkerCrashed", "WorkerPool", "WorkerTimeout"]
 
@@ -71,19 +72,6 @@ class Job:
 
 
 # --------------------------------------------------------------------------- the worker side
-
-
-def _die_with_parent(parent: int) -> None:
-    """Ask Linux to kill this process when the server that started it dies (no orphans).
-
-    The signal follows the thread that started the process: the pool's threads live as long as
-    the pool. A server that died before the request was made is noticed at once.
-    """
-    with contextlib.suppress(Exception):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
-    if os.getppid() != parent:
-        os._exit(0)
 
 
 _THEMES: dict[tuple[str, str | None], Any] = {}
@@ -181,7 +169,7 @@ def run(job: Job) -> dict[str, Any]:
 
 def _main(conn: multiprocessing.connection.Connection, themes: list[tuple[str, str | None]], parent: int) -> None:
     """A worker process: warm up, say ready, then answer jobs until ``None`` or the pipe closes."""
-    _die_with_parent(parent)
+    die_with_parent(parent, exit_code=0)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     _warm(themes)
