@@ -24,7 +24,6 @@ only with the WeasyPrint version it was measured with (:data:`FAST_IMPORT_VERSIO
 from __future__ import annotations
 
 import contextlib
-import ctypes.util
 import importlib
 import importlib.metadata
 import io
@@ -133,6 +132,8 @@ def import_weasyprint() -> ModuleType:
             return module
         listing = linker_cache_listing()
         if listing is not None:
+            import ctypes.util  # here, not on import: a command that makes no PDF never needs it
+
             standard = ctypes.util.find_library
             ctypes.util.find_library = cached_find_library(listing)  # type: ignore[assignment]
             # WeasyPrint prints advice before it gives up on a library; it is not news if the

@@ -109,8 +109,10 @@ class Fetcher:
             info = self._inspect(url, data)
             if info is not None:
                 mime = info.media_type
-            elif mime.startswith("image/"):
-                raise Refused(_NOT_AN_IMAGE)
+            else:
+                mime = mime or _type_by_name(url)
+                if mime.startswith("image/"):
+                    raise Refused(_NOT_AN_IMAGE)
             return data, mime
         except Refused as exc:
             self.refuse(url, str(exc))
@@ -151,6 +153,7 @@ class Fetcher:
     # ------------------------------------------------------------------ internals
 
     def _fetch(self, url: str) -> tuple[bytes, str]:
+        """``(data, media type)`` as read; a file's type is ``""``, left to :meth:`fetch` (by its name)."""
         parsed = urllib.parse.urlsplit(url)
         scheme = parsed.scheme.lower()
         if scheme == "data":
@@ -191,8 +194,9 @@ class Fetcher:
         size = real.stat().st_size
         if size > self.max_bytes:
             raise Refused(f"{size} bytes is over the limit of {self.max_bytes}")
-        mime = mimetypes.guess_type(real.name)[0] or "application/octet-stream"
-        return real.read_bytes(), mime
+        # The type its name gives is looked up only for content that is no image (see fetch):
+        # mimetypes reads the system's tables on first use, a few milliseconds an image never needs.
+        return real.read_bytes(), ""
 
     def _http(self, url: str, host: str) -> tuple[bytes, str]:
         if host.lower() not in self.allow_hosts:
@@ -229,6 +233,16 @@ class Fetcher:
         if len(data) > self.max_bytes:
             raise Refused(f"over the limit of {self.max_bytes} bytes")
         return data, mime
+
+
+def _type_by_name(url: str) -> str:
+    """The media type the name of the file at the ``file:`` URL ``url`` gives (where it really leads)."""
+    path = Path(_url2pathname(urllib.parse.urlsplit(url).path))
+    try:
+        name = path.resolve().name
+    except (OSError, RuntimeError):
+        name = path.name
+    return mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
 def _url2pathname(path: str) -> str:

@@ -9,7 +9,6 @@ import datetime as dt
 import hashlib
 import io
 import json
-import uuid
 import zipfile
 from collections.abc import Callable, Iterable
 
@@ -50,10 +49,11 @@ def running_header_text(article: Article, theme: Theme) -> str:
 # --------------------------------------------------------------------------- identifiers
 
 
-#: Namespace for identifiers derived from content (uuid5 of the article's JSON).
-_CONTENT_NS = uuid.uuid5(uuid.NAMESPACE_URL, "https://opedexport.invalid/epub-identifier")
-#: Namespace for identifiers of collections (uuid5 of the book's JSON).
-_COLLECTION_NS = uuid.uuid5(uuid.NAMESPACE_URL, "https://opedexport.invalid/epub-collection-identifier")
+#: Names of the namespaces (uuid5 of these URLs) of identifiers derived from an article's content and
+#: from a collection's. :mod:`uuid` (which brings :mod:`platform`) is imported by the identifiers'
+#: functions: the DOCX, which needs none, never imports it.
+_CONTENT_NS_URL = "https://opedexport.invalid/epub-identifier"
+_COLLECTION_NS_URL = "https://opedexport.invalid/epub-collection-identifier"
 
 
 def epub_identifier(article: Article) -> str:
@@ -63,9 +63,12 @@ def epub_identifier(article: Article) -> str:
     export of the same published article is the same book), else from the
     article's content as JSON. The same article always gets the same identifier.
     """
+    import uuid
+
     if article.source_url:
         return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, article.source_url)}"
-    return f"urn:uuid:{uuid.uuid5(_CONTENT_NS, article_to_json(article, indent=None))}"
+    namespace = uuid.uuid5(uuid.NAMESPACE_URL, _CONTENT_NS_URL)
+    return f"urn:uuid:{uuid.uuid5(namespace, article_to_json(article, indent=None))}"
 
 
 def collection_identifier(collection: Collection) -> str:
@@ -89,7 +92,9 @@ def collection_identifier(collection: Collection) -> str:
         ],
     }
     text = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
-    return f"urn:uuid:{uuid.uuid5(_COLLECTION_NS, text)}"
+    import uuid
+
+    return f"urn:uuid:{uuid.uuid5(uuid.uuid5(uuid.NAMESPACE_URL, _COLLECTION_NS_URL), text)}"
 
 
 def pdf_file_id(article: Article) -> bytes:
