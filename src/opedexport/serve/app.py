@@ -11,9 +11,11 @@ with a warning), themes are chosen by name only.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import html
 import io
 import json
+import os
 import re
 import shutil
 import sys
@@ -36,9 +38,10 @@ from starlette.routing import Route
 from ..errors import RegistryError
 from ..registry import registry
 from ..theme import themes_dir
+from .cache import Result, ResultCache, cache_key
 from .workers import Busy, Draining, Job, WorkerCrashed, WorkerPool, WorkerTimeout
 
-__all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_QUEUE", "DEFAULT_TIME_LIMIT", "ServeConfig", "create_app"]
+__all__ = ["DEFAULT_CACHE_MB", "DEFAULT_MAX_BYTES", "DEFAULT_QUEUE", "DEFAULT_TIME_LIMIT", "ServeConfig", "create_app"]
 
 #: The largest upload accepted, in bytes (``--max-bytes``).
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -46,6 +49,10 @@ DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 DEFAULT_TIME_LIMIT = 60.0
 #: Jobs that may wait for a free worker before new ones are answered 503 (``--queue``).
 DEFAULT_QUEUE = 32
+#: Megabytes of finished answers kept for identical requests (``--cache-mb``; 0 turns the cache off).
+DEFAULT_CACHE_MB = 64.0
+#: Formats whose files are compressed already: stored in a ZIP of several as they are.
+_COMPRESSED = frozenset({"pdf", "epub", "docx"})
 #: Room for the multipart envelope around the file (boundaries, part headers, small fields).
 _ENVELOPE = 64 * 1024
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -79,6 +86,9 @@ class ServeConfig:
     max_jobs_per_worker: int = 500
     access_log: IO[str] | None = field(default=None)
     """Where the JSON access log lines go (``None``: standard error)."""
+    cache_mb: float = DEFAULT_CACHE_MB
+    """Megabytes of finished answers kept for identical requests, and identical requests in flight
+    shared; ``0`` turns both off (see :mod:`opedexport.serve.cache`)."""
 
 
 class _HTTPError(Exception):
@@ -95,6 +105,45 @@ class _HTTPError(Exception):
         self.status, self.message, self.file, self.line, self.headers = status, message, file, line, headers or {}
 
 
+def _json_bytes(value: Any) -> bytes:
+    """``value`` as JSON, encoded as Starlette's ``JSONResponse`` does."""
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")).encode("utf-8")
+
+
+def _matches(if_none_match: str | None, key: str) -> bool:
+    """Whether an ``If-None-Match`` header names the entity tag of ``key`` (weak comparison; ``*`` is not taken)."""
+    if not if_none_match:
+        return False
+    for tag in if_none_match.split(","):
+        tag = tag.strip()
+        tag = tag.removeprefix("W/")
+        if tag == f'"{key}"':
+            return True
+    return False
+
+
+def _folder_identity(root: Path) -> str:
+    """A SHA-256 over the relative path, size and modification time (ns) of every file under ``root``."""
+    digest = hashlib.sha256()
+    for folder, dirs, files in os.walk(root):
+        dirs.sort()
+        for name in sorted(files):
+            path = os.path.join(folder, name)
+            try:
+                st = os.stat(path)
+            except OSError:
+                continue
+            digest.update(f"{os.path.relpath(path, root)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode("utf-8", "replace"))
+    return digest.hexdigest()
+
+
+def _built_in_identity() -> str:
+    """The package version and the built-in themes' files, as they were when the service started."""
+    from .. import __version__
+
+    return f"{__version__};{_folder_identity(themes_dir())}"
+
+
 def _error_response(
     status: int, message: str, file: str | None = None, line: int | None = None, headers: dict[str, str] | None = None
 ) -> Response:
@@ -109,6 +158,8 @@ class _Upload:
     name: str
     path: Path
     size: int
+    digest: str = ""
+    """The hex SHA-256 of the uploaded bytes."""
 
 
 def _clean_name(raw: str) -> str:
@@ -132,6 +183,7 @@ async def _receive_upload(request: Request, folder: Path, max_bytes: int) -> _Up
         raise _HTTPError(413, f"the upload is {declared} bytes, over the limit of {max_bytes}")
 
     state: dict[str, Any] = {"headers": {}, "field": b"", "value": b"", "name": None, "out": None, "size": 0}
+    digest = hashlib.sha256()
     found: list[_Upload] = []
 
     def on_part_begin() -> None:
@@ -162,12 +214,15 @@ async def _receive_upload(request: Request, folder: Path, max_bytes: int) -> _Up
         state["size"] += end - start
         if state["size"] > max_bytes:
             raise _HTTPError(413, f"the upload is over the limit of {max_bytes} bytes", file=state["name"])
-        out.write(data[start:end])
+        chunk = data[start:end]
+        digest.update(chunk)
+        out.write(chunk)
 
     def on_part_end() -> None:
         if state["out"] is not None:
             state["out"].close()
             found[-1].size = state["size"]
+            found[-1].digest = digest.hexdigest()
             state["out"] = None
 
     parser = MultipartParser(
@@ -211,12 +266,14 @@ class _Service:
     def __init__(self, config: ServeConfig):
         self.config = config
         self.themes = self._themes()
+        self._built_in_id = _built_in_identity()
         self.pool = WorkerPool(
             config.workers,
             config.queue,
-            themes=[(name, within) for name, (_, within) in sorted(self.themes.items())],
+            themes=[(name, within, self._theme_id(within)) for name, (_, within) in sorted(self.themes.items())],
             max_jobs=config.max_jobs_per_worker,
         )
+        self.cache = ResultCache(int(config.cache_mb * 1024 * 1024))
         self._formats: dict[str, Any] | None = None
         self.inflight = 0
         """Export and inspect requests being received or worked on (the server drains until none is left)."""
@@ -234,6 +291,16 @@ class _Service:
                     found[folder.name] = (folder.name, str(root))  # confined to the folder
         return found
 
+    def _theme_id(self, within: str | None) -> str:
+        """What identifies the theme files a job may use: the built-in themes, and the operator's folder.
+
+        The operator's folder is listed on every call (path, size and modification time of each file),
+        so an edited theme is a new identity: a new cache key, and a reload in the worker.
+        """
+        if within is None:
+            return self._built_in_id
+        return f"{self._built_in_id};{_folder_identity(Path(within))}"
+
     # ---- small GET routes
 
     async def healthz(self, request: Request) -> Response:
@@ -241,7 +308,15 @@ class _Service:
             return JSONResponse({"status": "stopping"}, status_code=503, headers={"Retry-After": "5"})
         if not self.pool.ready:
             return JSONResponse({"status": "starting"}, status_code=503, headers={"Retry-After": "1"})
-        return JSONResponse({"status": "ok", "workers": self.config.workers, "active": self.pool.active})
+        return JSONResponse(
+            {
+                "status": "ok",
+                "workers": self.config.workers,
+                "active": self.pool.active,
+                "jobs": self.pool.jobs,
+                "cache": self.cache.stats(),
+            }
+        )
 
     async def formats(self, request: Request) -> Response:
         if self._formats is None:
@@ -328,19 +403,63 @@ class _Service:
             formats=formats,
             theme=theme,
             theme_within=within,
+            theme_id=self._theme_id(within) if op == "export" else "",
             lang=q.get("lang") or None,
             options=tuple(options),
             time_limit=self.config.time_limit,
             max_bytes=self.config.max_bytes,
         )
 
+    def _key(self, job: Job, upload: _Upload) -> str:
+        """The cache key: everything the answer depends on (see :mod:`opedexport.serve.cache`).
+
+        Every field of the job but its private path (so an option added to :class:`Job` is covered
+        without more work), the upload's SHA-256, the theme files' identity (in the job) and
+        ``SOURCE_DATE_EPOCH`` (the moment the documents are stamped with).
+        """
+        fields = {name: getattr(job, name) for name in job.__dataclass_fields__ if name != "path"}
+        return cache_key(
+            {
+                "job": fields,
+                "upload": upload.digest,
+                "built_in": self._built_in_id,
+                "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH"),
+            }
+        )
+
     async def _run(self, request: Request, op: str) -> Response:
         if self.pool.draining:
             raise _HTTPError(503, "the server is shutting down; try again shortly", headers={"Retry-After": "5"})
         folder = Path(tempfile.mkdtemp(prefix="opedexport-serve-"))
+        owned = True
         try:
             upload = await _receive_upload(request, folder, self.config.max_bytes)
             job = self._job(request, op, upload)
+            key = self._key(job, upload)
+            etag = f'W/"{key}"'
+            if _matches(request.headers.get("if-none-match"), key):
+                # the client holds the answer to exactly this request already (whatever the cache holds)
+                return Response(status_code=304, headers={"ETag": etag})
+
+            def make() -> Awaitable[Result]:
+                nonlocal owned
+                owned = False  # the work removes the folder once done, even if this request goes away
+                return self._work(job, upload, folder)
+
+            result, how = await self.cache.fetch(key, make)
+        finally:
+            if owned:
+                shutil.rmtree(folder, ignore_errors=True)
+        headers = dict(result.headers)
+        if how is not None:
+            headers["X-Opedexport-Cache"] = how
+        if result.status == 200:
+            headers["ETag"] = etag
+        return Response(result.body, status_code=result.status, media_type=result.media_type, headers=headers)
+
+    async def _work(self, job: Job, upload: _Upload, folder: Path) -> Result:
+        """Run ``job`` on a worker and turn its answer into the finished response; removes ``folder``."""
+        try:
             try:
                 answer = await self.pool.submit(job)
             except Busy:
@@ -368,30 +487,32 @@ class _Service:
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         if not answer["ok"]:
-            return _error_response(answer["status"], answer["error"], answer["file"], answer["line"])
-        if op == "inspect":
-            return JSONResponse(answer["json"])
+            error = {"error": answer["error"], "line": answer["line"], "file": answer["file"]}
+            return Result(answer["status"], _json_bytes(error), "application/json")
+        if job.op == "inspect":
+            return Result(200, _json_bytes(answer["json"]), "application/json")
         return self._files(upload.name, answer["files"], len(answer["warnings"]))
 
-    def _files(self, name: str, files: list[tuple[str, bytes]], warnings: int) -> Response:
+    def _files(self, name: str, files: list[tuple[str, bytes]], warnings: int) -> Result:
         stem = Path(name).stem or "article"
-        headers = {"X-Opedexport-Warnings": str(warnings)}
+        headers = [("X-Opedexport-Warnings", str(warnings))]
         if len(files) == 1:
             fmt, data = files[0]
             cls = registry.exporter(fmt)
-            headers["Content-Disposition"] = f'attachment; filename="{stem}{cls.suffix}"'
-            return Response(data, media_type=cls.media_type, headers=headers)
+            headers.append(("Content-Disposition", f'attachment; filename="{stem}{cls.suffix}"'))
+            return Result(200, data, cls.media_type, tuple(headers))
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for fmt, data in files:
                 info = zipfile.ZipInfo(f"{stem}{registry.exporter(fmt).suffix}", date_time=(1980, 1, 1, 0, 0, 0))
                 info.external_attr = 0o644 << 16
                 info.create_system = 3
-                # EPUB and DOCX are ZIP files already: deflating them again costs time and saves nothing
-                info.compress_type = zipfile.ZIP_STORED if data[:2] == b"PK" else zipfile.ZIP_DEFLATED
+                # PDF, EPUB and DOCX are compressed already: deflating them again costs time and saves little
+                compressed = fmt in _COMPRESSED or data[:2] == b"PK"
+                info.compress_type = zipfile.ZIP_STORED if compressed else zipfile.ZIP_DEFLATED
                 archive.writestr(info, data)
-        headers["Content-Disposition"] = f'attachment; filename="{stem}.zip"'
-        return Response(buffer.getvalue(), media_type="application/zip", headers=headers)
+        headers.append(("Content-Disposition", f'attachment; filename="{stem}.zip"'))
+        return Result(200, buffer.getvalue(), "application/zip", tuple(headers))
 
     async def export(self, request: Request) -> Response:
         return await self._guard(request, "export")
