@@ -86,9 +86,25 @@ def _theme(name: str, within: str | None, identity: str = "") -> Any:
     key = (name, within)
     held = _THEMES.get(key)
     if held is None or held[0] != identity:
+        if held is not None:
+            _forget_theme_files()
         held = (identity, Theme.load(name, within=within) if within else Theme.load(name))
         _THEMES[key] = held
     return held[1]
+
+
+def _forget_theme_files() -> None:
+    """Drop what this process remembers of theme files read before (their files changed since).
+
+    ``theme.toml`` files are parsed once per process and stylesheets kept per token set, which
+    is right for files that do not change; an operator's theme edited while the service runs is
+    a new identity, and must be read again, or the answers kept under its new key would be old.
+    """
+    from .. import theme
+    from ..exporters import _html
+
+    theme._read_toml.cache_clear()
+    _html._CSS_CACHE.clear()
 
 
 def _warm(themes: list[tuple[str, str | None, str]]) -> None:
