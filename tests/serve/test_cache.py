@@ -11,6 +11,7 @@ import asyncio
 import io
 import shutil
 import subprocess
+import time
 import zipfile
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
@@ -62,7 +63,7 @@ def client(server: Server) -> Iterator[httpx.Client]:
 # --------------------------------------------------------------------------- over HTTP
 
 
-def test_a_repeated_request_is_a_hit_with_the_same_bytes_and_no_export(client: httpx.Client) -> None:
+def test_a_repeated_request_is_a_hit_with_the_same_bytes_and_no_export(server: Server, client: httpx.Client) -> None:
     files = upload(name="repeat.txt", data=article("repeat"))
     before = jobs(client)
     first = client.post(EXPORT, params={"formats": "pdf,epub,docx"}, files=files)
@@ -77,6 +78,10 @@ def test_a_repeated_request_is_a_hit_with_the_same_bytes_and_no_export(client: h
     assert jobs(client) == before + 1
     stats = client.get("/healthz").json()["cache"]
     assert stats["hits"] >= 1 and 0 < stats["bytes"] <= stats["max_bytes"] == 16 * 1024 * 1024
+    deadline = time.monotonic() + 30  # the access log line is written after the answer
+    while time.monotonic() < deadline and not any(e.get("cache") == "hit" for e in server.log):
+        time.sleep(0.02)
+    assert any(e["path"] == EXPORT and e["cache"] == "hit" and e["status"] == 200 for e in server.log)
     # the ZIP of compressed formats stores them as they are
     with zipfile.ZipFile(io.BytesIO(first.content)) as archive:
         assert {i.compress_type for i in archive.infolist()} == {zipfile.ZIP_STORED}

@@ -536,7 +536,7 @@ ASGIApp = Callable[[Scope, Callable[[], Awaitable[Message]], Callable[[Message],
 
 
 class _AccessLog:
-    """One JSON line per request (method, path, status, formats, bytes, ms), plus the security headers."""
+    """One JSON line per request (method, path, status, formats, cache, bytes, ms), plus the security headers."""
 
     def __init__(self, app: ASGIApp, stream: IO[str] | None):
         self.app = app
@@ -549,13 +549,14 @@ class _AccessLog:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        seen: dict[str, int] = {"status": 500, "bytes": 0}
+        seen: dict[str, Any] = {"status": 500, "bytes": 0, "cache": None}
 
         async def sending(message: Message) -> None:
             if message["type"] == "http.response.start":
                 seen["status"] = message["status"]
                 headers = list(message.get("headers", []))
                 names = {k.lower() for k, _ in headers}
+                seen["cache"] = next((v.decode() for k, v in headers if k.lower() == b"x-opedexport-cache"), None)
                 headers += [
                     (k.lower().encode(), v.encode()) for k, v in _HEADERS.items() if k.lower().encode() not in names
                 ]
@@ -574,6 +575,7 @@ class _AccessLog:
                 "path": scope.get("path"),
                 "status": seen["status"],
                 "formats": ",".join(query["formats"]).split(",") if "formats" in query else None,
+                "cache": seen["cache"],
                 "bytes": seen["bytes"],
                 "ms": round((time.perf_counter() - started) * 1000, 1),
             }
