@@ -10,6 +10,7 @@ with a warning), themes are chosen by name only.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import html
@@ -590,6 +591,14 @@ async def _not_allowed(request: Request, exc: Exception) -> Response:
     return _error_response(405, f"{request.method} is not allowed on {request.url.path}")
 
 
+def _load_plugins() -> None:
+    """Load every reader and exporter class here (the routes read their suffixes and media types)."""
+    for kind in (registry.readers, registry.exporters):
+        for name in kind.names():
+            with contextlib.suppress(RegistryError):
+                kind.get(name)
+
+
 def create_app(config: ServeConfig | None = None) -> Any:
     """The ASGI application for ``config`` (the worker pool starts with the application's lifespan).
 
@@ -600,6 +609,8 @@ def create_app(config: ServeConfig | None = None) -> Any:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await service.pool.start()
+        # while the workers warm up: the first request must not import them in the event loop
+        await asyncio.get_running_loop().run_in_executor(None, _load_plugins)
         try:
             yield
         finally:
