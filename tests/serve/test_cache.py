@@ -136,6 +136,32 @@ def test_errors_are_not_kept(client: httpx.Client) -> None:
     assert jobs(client) == before + 2
 
 
+def test_a_body_cut_short_is_400_and_never_kept(client: httpx.Client) -> None:
+    boundary = "cutBOUNDARYcut"
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="cut.md"\r\n\r\n'
+        "# Title\n\nA paragraph that stops"
+    ).encode()
+    headers = {"content-type": f"multipart/form-data; boundary={boundary}"}
+    before = jobs(client)
+    for _ in range(2):
+        r = client.post(EXPORT, params={"formats": "json"}, content=body, headers=headers)
+        assert r.status_code == 400 and "ends inside the field 'file'" in r.json()["error"]
+        assert r.json()["file"] == "cut.md" and "etag" not in r.headers
+    assert jobs(client) == before
+
+
+def test_an_upload_larger_than_what_is_held_in_memory_is_kept_by_its_bytes(client: httpx.Client) -> None:
+    big = article("big") + b"".join(f"\n\nParagraph {i} of a long article, said plainly.".encode() for i in range(8000))
+    assert len(big) > 256 * 1024  # past the in-memory part: written to the private folder as it arrives
+    first = client.post(EXPORT, params={"formats": "json"}, files=upload(name="long.txt", data=big))
+    assert first.status_code == 200, first.text
+    again = client.post(EXPORT, params={"formats": "json"}, files=upload(name="long.txt", data=big))
+    assert again.headers["x-opedexport-cache"] == "hit" and again.content == first.content
+    other = client.post(EXPORT, params={"formats": "json"}, files=upload(name="long.txt", data=big[:-1] + b"!"))
+    assert other.headers["x-opedexport-cache"] == "miss"
+
+
 def test_if_none_match_is_304_without_an_export(client: httpx.Client) -> None:
     files = upload(name="etag.txt", data=article("etag"))
     first = client.post(EXPORT, params={"formats": "docx"}, files=files)

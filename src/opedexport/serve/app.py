@@ -1,9 +1,11 @@
 """The ASGI application: the JSON/file API under ``/v1``, ``/healthz`` and the editor's page at ``/``.
 
-Every upload is streamed into a private folder of its own (mode 0700) that holds
-only it, counted as it arrives and refused past the size limit; the read and the
+Every upload is hashed and counted as it arrives and refused past the size limit;
+it is held in memory up to 256 KiB, and written to a private folder of its own
+(mode 0700) that holds only it once it is larger or a worker needs it (an answer
+from the cache, :mod:`opedexport.serve.cache`, needs none). The read and the
 exports run in a warm worker process (:mod:`opedexport.serve.workers`); the folder
-is removed once the answer is sent. Nothing is fetched from the network and
+is removed once the worker has answered. Nothing is fetched from the network and
 nothing outside the upload is read (relative image references therefore fail
 with a warning), themes are chosen by name only.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import hashlib
 import html
 import io
@@ -56,6 +59,8 @@ DEFAULT_CACHE_MB = 64.0
 _COMPRESSED = frozenset({"pdf", "epub", "docx"})
 #: Room for the multipart envelope around the file (boundaries, part headers, small fields).
 _ENVELOPE = 64 * 1024
+#: Bytes of an upload held in memory; past this it is written to its private folder as it arrives.
+_IN_MEMORY = 256 * 1024
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 _THEME_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
@@ -154,13 +159,71 @@ def _error_response(
 # --------------------------------------------------------------------------- uploads
 
 
-@dataclass(slots=True)
 class _Upload:
-    name: str
-    path: Path
-    size: int
-    digest: str = ""
-    """The hex SHA-256 of the uploaded bytes."""
+    """The multipart field ``file`` as it arrives: hashed, counted, and held in memory up to
+    :data:`_IN_MEMORY` bytes; past that (or once a worker needs it, :meth:`path`) it is written to a
+    private folder of its own (mode 0700) that holds only it. :meth:`discard` removes the folder.
+
+    An upload answered from the cache therefore never touches the disk.
+    """
+
+    def __init__(self) -> None:
+        self.name = "upload"
+        """The file name as the client gave it, cleaned."""
+        self.size = 0
+        self.digest = ""
+        """The hex SHA-256 of the uploaded bytes (once the part has ended)."""
+        self.found = False
+        self._hash = hashlib.sha256()
+        self._buffer: bytearray | None = bytearray()
+        self._folder: Path | None = None
+        self._out: IO[bytes] | None = None
+
+    def begin(self, name: str) -> None:
+        self.name, self.found = name, True
+
+    def write(self, chunk: bytes) -> None:
+        self._hash.update(chunk)
+        self.size += len(chunk)
+        if self._buffer is None:
+            assert self._out is not None
+            self._out.write(chunk)
+            return
+        self._buffer += chunk
+        if len(self._buffer) > _IN_MEMORY:
+            self._spill()
+
+    def end(self) -> None:
+        self.digest = self._hash.hexdigest()
+        self._close()
+
+    def _spill(self) -> None:
+        """Open the file in a new private folder and move what is held in memory there."""
+        self._folder = Path(tempfile.mkdtemp(prefix="opedexport-serve-"))
+        self._out = (self._folder / self.name).open("xb")
+        if self._buffer:
+            self._out.write(self._buffer)
+        self._buffer = None
+
+    def _close(self) -> None:
+        if self._out is not None:
+            self._out.close()
+            self._out = None
+
+    def path(self) -> Path:
+        """The upload as a file, alone in its private folder (written there now if it was in memory)."""
+        if self._folder is None:
+            self._spill()
+            self._close()
+        assert self._folder is not None
+        return self._folder / self.name
+
+    def discard(self) -> None:
+        """Forget the upload: close and remove its folder, drop what is held in memory."""
+        self._close()
+        self._buffer = None
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
 
 
 def _clean_name(raw: str) -> str:
@@ -170,8 +233,8 @@ def _clean_name(raw: str) -> str:
     return name or "upload"
 
 
-async def _receive_upload(request: Request, folder: Path, max_bytes: int) -> _Upload:
-    """Stream the multipart field ``file`` into ``folder``; never hold more than ``max_bytes`` of it.
+async def _receive_upload(request: Request, upload: _Upload, max_bytes: int) -> None:
+    """Read the multipart field ``file`` into ``upload``; never hold more than ``max_bytes`` of it.
 
     :raises _HTTPError: 415 when the body is not multipart, 413 past the limit, 400 when ``file`` is missing.
     """
@@ -183,9 +246,7 @@ async def _receive_upload(request: Request, folder: Path, max_bytes: int) -> _Up
     if declared and declared.isdigit() and int(declared) > max_bytes + _ENVELOPE:
         raise _HTTPError(413, f"the upload is {declared} bytes, over the limit of {max_bytes}")
 
-    state: dict[str, Any] = {"headers": {}, "field": b"", "value": b"", "name": None, "out": None, "size": 0}
-    digest = hashlib.sha256()
-    found: list[_Upload] = []
+    state: dict[str, Any] = {"headers": {}, "field": b"", "value": b"", "active": False}
 
     def on_part_begin() -> None:
         state["headers"] = {}
@@ -202,29 +263,21 @@ async def _receive_upload(request: Request, folder: Path, max_bytes: int) -> _Up
 
     def on_headers_finished() -> None:
         _, disp = parse_options_header(state["headers"].get(b"content-disposition", b""))
-        if disp.get(b"name") == b"file" and not found:
-            name = _clean_name(disp.get(b"filename", b"upload").decode("utf-8", "replace"))
-            path = folder / name
-            state["name"], state["out"], state["size"] = name, path.open("xb"), 0
-            found.append(_Upload(name, path, 0))
+        if disp.get(b"name") == b"file" and not upload.found:
+            upload.begin(_clean_name(disp.get(b"filename", b"upload").decode("utf-8", "replace")))
+            state["active"] = True
 
     def on_part_data(data: bytes, start: int, end: int) -> None:
-        out = state["out"]
-        if out is None:
+        if not state["active"]:
             return
-        state["size"] += end - start
-        if state["size"] > max_bytes:
-            raise _HTTPError(413, f"the upload is over the limit of {max_bytes} bytes", file=state["name"])
-        chunk = data[start:end]
-        digest.update(chunk)
-        out.write(chunk)
+        if upload.size + end - start > max_bytes:
+            raise _HTTPError(413, f"the upload is over the limit of {max_bytes} bytes", file=upload.name)
+        upload.write(data[start:end])
 
     def on_part_end() -> None:
-        if state["out"] is not None:
-            state["out"].close()
-            found[-1].size = state["size"]
-            found[-1].digest = digest.hexdigest()
-            state["out"] = None
+        if state["active"]:
+            upload.end()
+            state["active"] = False
 
     parser = MultipartParser(
         boundary,
@@ -243,19 +296,18 @@ async def _receive_upload(request: Request, folder: Path, max_bytes: int) -> _Up
         async for chunk in request.stream():
             total += len(chunk)
             if total > max_bytes + _ENVELOPE:
-                raise _HTTPError(413, f"the upload is over the limit of {max_bytes} bytes", file=state["name"])
+                name = upload.name if upload.found else None
+                raise _HTTPError(413, f"the upload is over the limit of {max_bytes} bytes", file=name)
             parser.write(chunk)
         parser.finalize()
     except _HTTPError:
         raise
     except Exception as exc:  # a malformed body
         raise _HTTPError(400, f"the multipart body cannot be read: {exc}") from None
-    finally:
-        if state["out"] is not None:
-            state["out"].close()
-    if not found:
+    if not upload.found:
         raise _HTTPError(400, "the multipart field 'file' is missing: send the source as file=@PATH")
-    return found[0]
+    if state["active"]:
+        raise _HTTPError(400, "the multipart body ends inside the field 'file': send the whole file", file=upload.name)
 
 
 # --------------------------------------------------------------------------- the application
@@ -398,7 +450,7 @@ class _Service:
                 options.append(("pdf_variant", q["pdf_variant"]))
         return Job(
             op=op,
-            path=str(upload.path),
+            path="",  # set once a worker needs the file (see _work): an answer from the cache needs none
             name=upload.name,
             reader=reader,
             formats=formats,
@@ -431,10 +483,10 @@ class _Service:
     async def _run(self, request: Request, op: str) -> Response:
         if self.pool.draining:
             raise _HTTPError(503, "the server is shutting down; try again shortly", headers={"Retry-After": "5"})
-        folder = Path(tempfile.mkdtemp(prefix="opedexport-serve-"))
+        upload = _Upload()
         owned = True
         try:
-            upload = await _receive_upload(request, folder, self.config.max_bytes)
+            await _receive_upload(request, upload, self.config.max_bytes)
             job = self._job(request, op, upload)
             key = self._key(job, upload)
             etag = f'W/"{key}"'
@@ -444,13 +496,13 @@ class _Service:
 
             def make() -> Awaitable[Result]:
                 nonlocal owned
-                owned = False  # the work removes the folder once done, even if this request goes away
-                return self._work(job, upload, folder)
+                owned = False  # the work discards the upload once done, even if this request goes away
+                return self._work(job, upload)
 
             result, how = await self.cache.fetch(key, make)
         finally:
             if owned:
-                shutil.rmtree(folder, ignore_errors=True)
+                upload.discard()
         headers = dict(result.headers)
         if how is not None:
             headers["X-Opedexport-Cache"] = how
@@ -458,9 +510,10 @@ class _Service:
             headers["ETag"] = etag
         return Response(result.body, status_code=result.status, media_type=result.media_type, headers=headers)
 
-    async def _work(self, job: Job, upload: _Upload, folder: Path) -> Result:
-        """Run ``job`` on a worker and turn its answer into the finished response; removes ``folder``."""
+    async def _work(self, job: Job, upload: _Upload) -> Result:
+        """Run ``job`` on a worker and turn its answer into the finished response; discards ``upload``."""
         try:
+            job = dataclasses.replace(job, path=str(upload.path()))
             try:
                 answer = await self.pool.submit(job)
             except Busy:
@@ -486,7 +539,7 @@ class _Service:
                     500, "the worker stopped unexpectedly; it has been replaced", file=upload.name
                 ) from None
         finally:
-            shutil.rmtree(folder, ignore_errors=True)
+            upload.discard()
         if not answer["ok"]:
             error = {"error": answer["error"], "line": answer["line"], "file": answer["file"]}
             return Result(answer["status"], _json_bytes(error), "application/json")
