@@ -336,3 +336,12 @@ def test_single_flight_runs_once_and_shares_failures_without_keeping_them() -> N
 
     asyncio.run(main())
     assert calls == [200, 504, 400, 200, 200]
+
+
+@pytest.mark.parametrize("value", ["-1", "nan", "lots"])
+def test_a_bad_cache_size_is_a_usage_error(value: str) -> None:
+    from opedexport.cli import build_parser
+
+    with pytest.raises(SystemExit) as stopped:
+        build_parser().parse_args(["serve", "--cache-mb", value])
+    assert stopped.value.code == 2
