@@ -345,3 +345,10 @@ def test_a_bad_cache_size_is_a_usage_error(value: str) -> None:
     with pytest.raises(SystemExit) as stopped:
         build_parser().parse_args(["serve", "--cache-mb", value])
     assert stopped.value.code == 2
+
+
+def test_the_command_s_default_is_the_service_s() -> None:
+    from opedexport.cli import build_parser
+    from opedexport.serve import DEFAULT_CACHE_MB, ServeConfig
+
+    assert build_parser().parse_args(["serve"]).cache_mb == DEFAULT_CACHE_MB == ServeConfig().cache_mb
