@@ -10,7 +10,7 @@
     opedexport themes
     opedexport theme show NAME_OR_PATH [--json]
     opedexport serve [--host 127.0.0.1] [--port 8000] [--workers N] [--queue N] [--max-bytes N]
-                     [--time-limit SECONDS] [--themes-dir DIR]
+                     [--time-limit SECONDS] [--themes-dir DIR] [--cache-mb MB]
 
 Exit status: 0 when everything asked for was written; 1 when any input or
 format failed (each failure is one line on stderr naming the file); 2 for a
@@ -368,6 +368,7 @@ def _cmd_serve(args: argparse.Namespace, rep: _Reporter) -> int:
         max_bytes=args.max_bytes,
         time_limit=args.time_limit or None,
         themes_dir=Path(args.themes_dir) if args.themes_dir else None,
+        cache_mb=args.cache_mb,
     )
     return run(config, host=args.host, port=args.port)
 
@@ -376,6 +377,13 @@ def _positive(value: str) -> int:
     number = int(value)
     if number < 1:
         raise argparse.ArgumentTypeError("give a whole number of at least 1")
+    return number
+
+
+def _not_negative(value: str) -> float:
+    number = float(value)
+    if not number >= 0 or number == float("inf"):
+        raise argparse.ArgumentTypeError("give a number of at least 0")
     return number
 
 
@@ -401,6 +409,14 @@ def _add_serve(sub: Any) -> None:
         "--time-limit", type=float, default=60.0, metavar="SECONDS", help="per request, then 504 (default 60)"
     )
     serve.add_argument("--themes-dir", metavar="DIR", help="also allow the themes in DIR's sub-folders, by name")
+    serve.add_argument(
+        "--cache-mb",
+        type=_not_negative,
+        default=64.0,
+        metavar="MB",
+        help="keep finished answers for identical requests, up to MB megabytes (default 64; 0 = off, "
+        "so the answer time never tells whether the same bytes were converted recently)",
+    )
     serve.set_defaults(func=_cmd_serve, verbose=False, debug=False)
 
 

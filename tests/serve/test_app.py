@@ -196,7 +196,8 @@ def test_access_log_is_one_json_line_per_request(server: Server, client: httpx.C
 
 
 def test_healthz_is_503_until_workers_are_ready_then_full_queue_is_503() -> None:
-    with serving("--workers", "1", "--queue", "0", ready=False) as srv:
+    # the cache off: identical requests would otherwise share one job and never fill the queue
+    with serving("--workers", "1", "--queue", "0", "--cache-mb", "0", ready=False) as srv:
         srv.wait_ready()
         assert srv.statuses[0] == 503 and srv.statuses[-1] == 200
 
@@ -223,7 +224,7 @@ def test_past_the_time_limit_is_504() -> None:
 
 
 def test_sigterm_finishes_running_jobs_refuses_new_ones_and_leaves_no_worker() -> None:
-    srv = Server("--workers", "1")
+    srv = Server("--workers", "1", "--cache-mb", "0")  # three jobs, not one shared
     try:
         workers = srv.workers()  # the worker and multiprocessing's resource tracker
         assert workers

@@ -13,9 +13,17 @@ import time
 from types import FrameType
 from typing import Any
 
-from .app import DEFAULT_MAX_BYTES, DEFAULT_QUEUE, DEFAULT_TIME_LIMIT, ServeConfig, create_app
+from .app import DEFAULT_CACHE_MB, DEFAULT_MAX_BYTES, DEFAULT_QUEUE, DEFAULT_TIME_LIMIT, ServeConfig, create_app
 
-__all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_QUEUE", "DEFAULT_TIME_LIMIT", "ServeConfig", "create_app", "run"]
+__all__ = [
+    "DEFAULT_CACHE_MB",
+    "DEFAULT_MAX_BYTES",
+    "DEFAULT_QUEUE",
+    "DEFAULT_TIME_LIMIT",
+    "ServeConfig",
+    "create_app",
+    "run",
+]
 
 
 def run(config: ServeConfig, *, host: str = "127.0.0.1", port: int = 8000) -> int:

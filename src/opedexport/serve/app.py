@@ -1,19 +1,25 @@
 """The ASGI application: the JSON/file API under ``/v1``, ``/healthz`` and the editor's page at ``/``.
 
-Every upload is streamed into a private folder of its own (mode 0700) that holds
-only it, counted as it arrives and refused past the size limit; the read and the
+Every upload is hashed and counted as it arrives and refused past the size limit;
+it is held in memory up to 256 KiB, and written to a private folder of its own
+(mode 0700) that holds only it once it is larger or a worker needs it (an answer
+from the cache, :mod:`opedexport.serve.cache`, needs none). The read and the
 exports run in a warm worker process (:mod:`opedexport.serve.workers`); the folder
-is removed once the answer is sent. Nothing is fetched from the network and
+is removed once the worker has answered. Nothing is fetched from the network and
 nothing outside the upload is read (relative image references therefore fail
 with a warning), themes are chosen by name only.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import dataclasses
+import hashlib
 import html
 import io
 import json
+import os
 import re
 import shutil
 import sys
@@ -36,9 +42,10 @@ from starlette.routing import Route
 from ..errors import RegistryError
 from ..registry import registry
 from ..theme import themes_dir
+from .cache import Result, ResultCache, cache_key
 from .workers import Busy, Draining, Job, WorkerCrashed, WorkerPool, WorkerTimeout
 
-__all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_QUEUE", "DEFAULT_TIME_LIMIT", "ServeConfig", "create_app"]
+__all__ = ["DEFAULT_CACHE_MB", "DEFAULT_MAX_BYTES", "DEFAULT_QUEUE", "DEFAULT_TIME_LIMIT", "ServeConfig", "create_app"]
 
 #: The largest upload accepted, in bytes (``--max-bytes``).
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -46,8 +53,14 @@ DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 DEFAULT_TIME_LIMIT = 60.0
 #: Jobs that may wait for a free worker before new ones are answered 503 (``--queue``).
 DEFAULT_QUEUE = 32
+#: Megabytes of finished answers kept for identical requests (``--cache-mb``; 0 turns the cache off).
+DEFAULT_CACHE_MB = 64.0
+#: Formats whose files are compressed already: stored in a ZIP of several as they are.
+_COMPRESSED = frozenset({"pdf", "epub", "docx"})
 #: Room for the multipart envelope around the file (boundaries, part headers, small fields).
 _ENVELOPE = 64 * 1024
+#: Bytes of an upload held in memory; past this it is written to its private folder as it arrives.
+_IN_MEMORY = 256 * 1024
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 _THEME_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
@@ -79,6 +92,9 @@ class ServeConfig:
     max_jobs_per_worker: int = 500
     access_log: IO[str] | None = field(default=None)
     """Where the JSON access log lines go (``None``: standard error)."""
+    cache_mb: float = DEFAULT_CACHE_MB
+    """Megabytes of finished answers kept for identical requests, and identical requests in flight
+    shared; ``0`` turns both off (see :mod:`opedexport.serve.cache`)."""
 
 
 class _HTTPError(Exception):
@@ -95,6 +111,45 @@ class _HTTPError(Exception):
         self.status, self.message, self.file, self.line, self.headers = status, message, file, line, headers or {}
 
 
+def _json_bytes(value: Any) -> bytes:
+    """``value`` as JSON, encoded as Starlette's ``JSONResponse`` does."""
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")).encode("utf-8")
+
+
+def _matches(if_none_match: str | None, key: str) -> bool:
+    """Whether an ``If-None-Match`` header names the entity tag of ``key`` (weak comparison; ``*`` is not taken)."""
+    if not if_none_match:
+        return False
+    for tag in if_none_match.split(","):
+        tag = tag.strip()
+        tag = tag.removeprefix("W/")
+        if tag == f'"{key}"':
+            return True
+    return False
+
+
+def _folder_identity(root: Path) -> str:
+    """A SHA-256 over the relative path, size and modification time (ns) of every file under ``root``."""
+    digest = hashlib.sha256()
+    for folder, dirs, files in os.walk(root):
+        dirs.sort()
+        for name in sorted(files):
+            path = os.path.join(folder, name)
+            try:
+                st = os.stat(path)
+            except OSError:
+                continue
+            digest.update(f"{os.path.relpath(path, root)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode("utf-8", "replace"))
+    return digest.hexdigest()
+
+
+def _built_in_identity() -> str:
+    """The package version and the built-in themes' files, as they were when the service started."""
+    from .. import __version__
+
+    return f"{__version__};{_folder_identity(themes_dir())}"
+
+
 def _error_response(
     status: int, message: str, file: str | None = None, line: int | None = None, headers: dict[str, str] | None = None
 ) -> Response:
@@ -104,11 +159,71 @@ def _error_response(
 # --------------------------------------------------------------------------- uploads
 
 
-@dataclass(slots=True)
 class _Upload:
-    name: str
-    path: Path
-    size: int
+    """The multipart field ``file`` as it arrives: hashed, counted, and held in memory up to
+    :data:`_IN_MEMORY` bytes; past that (or once a worker needs it, :meth:`path`) it is written to a
+    private folder of its own (mode 0700) that holds only it. :meth:`discard` removes the folder.
+
+    An upload answered from the cache therefore never touches the disk.
+    """
+
+    def __init__(self) -> None:
+        self.name = "upload"
+        """The file name as the client gave it, cleaned."""
+        self.size = 0
+        self.digest = ""
+        """The hex SHA-256 of the uploaded bytes (once the part has ended)."""
+        self.found = False
+        self._hash = hashlib.sha256()
+        self._buffer: bytearray | None = bytearray()
+        self._folder: Path | None = None
+        self._out: IO[bytes] | None = None
+
+    def begin(self, name: str) -> None:
+        self.name, self.found = name, True
+
+    def write(self, chunk: bytes) -> None:
+        self._hash.update(chunk)
+        self.size += len(chunk)
+        if self._buffer is None:
+            assert self._out is not None
+            self._out.write(chunk)
+            return
+        self._buffer += chunk
+        if len(self._buffer) > _IN_MEMORY:
+            self._spill()
+
+    def end(self) -> None:
+        self.digest = self._hash.hexdigest()
+        self._close()
+
+    def _spill(self) -> None:
+        """Open the file in a new private folder and move what is held in memory there."""
+        self._folder = Path(tempfile.mkdtemp(prefix="opedexport-serve-"))
+        self._out = (self._folder / self.name).open("xb")
+        if self._buffer:
+            self._out.write(self._buffer)
+        self._buffer = None
+
+    def _close(self) -> None:
+        if self._out is not None:
+            self._out.close()
+            self._out = None
+
+    def path(self) -> Path:
+        """The upload as a file, alone in its private folder (written there now if it was in memory)."""
+        if self._folder is None:
+            self._spill()
+            self._close()
+        assert self._folder is not None
+        return self._folder / self.name
+
+    def discard(self) -> None:
+        """Forget the upload: close and remove its folder, drop what is held in memory."""
+        self._close()
+        self._buffer = None
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
 
 
 def _clean_name(raw: str) -> str:
@@ -118,8 +233,8 @@ def _clean_name(raw: str) -> str:
     return name or "upload"
 
 
-async def _receive_upload(request: Request, folder: Path, max_bytes: int) -> _Upload:
-    """Stream the multipart field ``file`` into ``folder``; never hold more than ``max_bytes`` of it.
+async def _receive_upload(request: Request, upload: _Upload, max_bytes: int) -> None:
+    """Read the multipart field ``file`` into ``upload``; never hold more than ``max_bytes`` of it.
 
     :raises _HTTPError: 415 when the body is not multipart, 413 past the limit, 400 when ``file`` is missing.
     """
@@ -131,8 +246,7 @@ async def _receive_upload(request: Request, folder: Path, max_bytes: int) -> _Up
     if declared and declared.isdigit() and int(declared) > max_bytes + _ENVELOPE:
         raise _HTTPError(413, f"the upload is {declared} bytes, over the limit of {max_bytes}")
 
-    state: dict[str, Any] = {"headers": {}, "field": b"", "value": b"", "name": None, "out": None, "size": 0}
-    found: list[_Upload] = []
+    state: dict[str, Any] = {"headers": {}, "field": b"", "value": b"", "active": False}
 
     def on_part_begin() -> None:
         state["headers"] = {}
@@ -149,26 +263,21 @@ async def _receive_upload(request: Request, folder: Path, max_bytes: int) -> _Up
 
     def on_headers_finished() -> None:
         _, disp = parse_options_header(state["headers"].get(b"content-disposition", b""))
-        if disp.get(b"name") == b"file" and not found:
-            name = _clean_name(disp.get(b"filename", b"upload").decode("utf-8", "replace"))
-            path = folder / name
-            state["name"], state["out"], state["size"] = name, path.open("xb"), 0
-            found.append(_Upload(name, path, 0))
+        if disp.get(b"name") == b"file" and not upload.found:
+            upload.begin(_clean_name(disp.get(b"filename", b"upload").decode("utf-8", "replace")))
+            state["active"] = True
 
     def on_part_data(data: bytes, start: int, end: int) -> None:
-        out = state["out"]
-        if out is None:
+        if not state["active"]:
             return
-        state["size"] += end - start
-        if state["size"] > max_bytes:
-            raise _HTTPError(413, f"the upload is over the limit of {max_bytes} bytes", file=state["name"])
-        out.write(data[start:end])
+        if upload.size + end - start > max_bytes:
+            raise _HTTPError(413, f"the upload is over the limit of {max_bytes} bytes", file=upload.name)
+        upload.write(data[start:end])
 
     def on_part_end() -> None:
-        if state["out"] is not None:
-            state["out"].close()
-            found[-1].size = state["size"]
-            state["out"] = None
+        if state["active"]:
+            upload.end()
+            state["active"] = False
 
     parser = MultipartParser(
         boundary,
@@ -187,19 +296,18 @@ async def _receive_upload(request: Request, folder: Path, max_bytes: int) -> _Up
         async for chunk in request.stream():
             total += len(chunk)
             if total > max_bytes + _ENVELOPE:
-                raise _HTTPError(413, f"the upload is over the limit of {max_bytes} bytes", file=state["name"])
+                name = upload.name if upload.found else None
+                raise _HTTPError(413, f"the upload is over the limit of {max_bytes} bytes", file=name)
             parser.write(chunk)
         parser.finalize()
     except _HTTPError:
         raise
     except Exception as exc:  # a malformed body
         raise _HTTPError(400, f"the multipart body cannot be read: {exc}") from None
-    finally:
-        if state["out"] is not None:
-            state["out"].close()
-    if not found:
+    if not upload.found:
         raise _HTTPError(400, "the multipart field 'file' is missing: send the source as file=@PATH")
-    return found[0]
+    if state["active"]:
+        raise _HTTPError(400, "the multipart body ends inside the field 'file': send the whole file", file=upload.name)
 
 
 # --------------------------------------------------------------------------- the application
@@ -211,12 +319,14 @@ class _Service:
     def __init__(self, config: ServeConfig):
         self.config = config
         self.themes = self._themes()
+        self._built_in_id = _built_in_identity()
         self.pool = WorkerPool(
             config.workers,
             config.queue,
-            themes=[(name, within) for name, (_, within) in sorted(self.themes.items())],
+            themes=[(name, within, self._theme_id(within)) for name, (_, within) in sorted(self.themes.items())],
             max_jobs=config.max_jobs_per_worker,
         )
+        self.cache = ResultCache(int(config.cache_mb * 1024 * 1024))
         self._formats: dict[str, Any] | None = None
         self.inflight = 0
         """Export and inspect requests being received or worked on (the server drains until none is left)."""
@@ -234,6 +344,16 @@ class _Service:
                     found[folder.name] = (folder.name, str(root))  # confined to the folder
         return found
 
+    def _theme_id(self, within: str | None) -> str:
+        """What identifies the theme files a job may use: the built-in themes, and the operator's folder.
+
+        The operator's folder is listed on every call (path, size and modification time of each file),
+        so an edited theme is a new identity: a new cache key, and a reload in the worker.
+        """
+        if within is None:
+            return self._built_in_id
+        return f"{self._built_in_id};{_folder_identity(Path(within))}"
+
     # ---- small GET routes
 
     async def healthz(self, request: Request) -> Response:
@@ -241,7 +361,15 @@ class _Service:
             return JSONResponse({"status": "stopping"}, status_code=503, headers={"Retry-After": "5"})
         if not self.pool.ready:
             return JSONResponse({"status": "starting"}, status_code=503, headers={"Retry-After": "1"})
-        return JSONResponse({"status": "ok", "workers": self.config.workers, "active": self.pool.active})
+        return JSONResponse(
+            {
+                "status": "ok",
+                "workers": self.config.workers,
+                "active": self.pool.active,
+                "jobs": self.pool.jobs,
+                "cache": self.cache.stats(),
+            }
+        )
 
     async def formats(self, request: Request) -> Response:
         if self._formats is None:
@@ -322,25 +450,70 @@ class _Service:
                 options.append(("pdf_variant", q["pdf_variant"]))
         return Job(
             op=op,
-            path=str(upload.path),
+            path="",  # set once a worker needs the file (see _work): an answer from the cache needs none
             name=upload.name,
             reader=reader,
             formats=formats,
             theme=theme,
             theme_within=within,
+            theme_id=self._theme_id(within) if op == "export" else "",
             lang=q.get("lang") or None,
             options=tuple(options),
             time_limit=self.config.time_limit,
             max_bytes=self.config.max_bytes,
         )
 
+    def _key(self, job: Job, upload: _Upload) -> str:
+        """The cache key: everything the answer depends on (see :mod:`opedexport.serve.cache`).
+
+        Every field of the job but its private path (so an option added to :class:`Job` is covered
+        without more work), the upload's SHA-256, the theme files' identity (in the job) and
+        ``SOURCE_DATE_EPOCH`` (the moment the documents are stamped with).
+        """
+        fields = {name: getattr(job, name) for name in job.__dataclass_fields__ if name != "path"}
+        return cache_key(
+            {
+                "job": fields,
+                "upload": upload.digest,
+                "built_in": self._built_in_id,
+                "source_date_epoch": os.environ.get("SOURCE_DATE_EPOCH"),
+            }
+        )
+
     async def _run(self, request: Request, op: str) -> Response:
         if self.pool.draining:
             raise _HTTPError(503, "the server is shutting down; try again shortly", headers={"Retry-After": "5"})
-        folder = Path(tempfile.mkdtemp(prefix="opedexport-serve-"))
+        upload = _Upload()
+        owned = True
         try:
-            upload = await _receive_upload(request, folder, self.config.max_bytes)
+            await _receive_upload(request, upload, self.config.max_bytes)
             job = self._job(request, op, upload)
+            key = self._key(job, upload)
+            etag = f'W/"{key}"'
+            if _matches(request.headers.get("if-none-match"), key):
+                # the client holds the answer to exactly this request already (whatever the cache holds)
+                return Response(status_code=304, headers={"ETag": etag})
+
+            def make() -> Awaitable[Result]:
+                nonlocal owned
+                owned = False  # the work discards the upload once done, even if this request goes away
+                return self._work(job, upload)
+
+            result, how = await self.cache.fetch(key, make)
+        finally:
+            if owned:
+                upload.discard()
+        headers = dict(result.headers)
+        if how is not None:
+            headers["X-Opedexport-Cache"] = how
+        if result.status == 200:
+            headers["ETag"] = etag
+        return Response(result.body, status_code=result.status, media_type=result.media_type, headers=headers)
+
+    async def _work(self, job: Job, upload: _Upload) -> Result:
+        """Run ``job`` on a worker and turn its answer into the finished response; discards ``upload``."""
+        try:
+            job = dataclasses.replace(job, path=str(upload.path()))
             try:
                 answer = await self.pool.submit(job)
             except Busy:
@@ -366,32 +539,34 @@ class _Service:
                     500, "the worker stopped unexpectedly; it has been replaced", file=upload.name
                 ) from None
         finally:
-            shutil.rmtree(folder, ignore_errors=True)
+            upload.discard()
         if not answer["ok"]:
-            return _error_response(answer["status"], answer["error"], answer["file"], answer["line"])
-        if op == "inspect":
-            return JSONResponse(answer["json"])
+            error = {"error": answer["error"], "line": answer["line"], "file": answer["file"]}
+            return Result(answer["status"], _json_bytes(error), "application/json")
+        if job.op == "inspect":
+            return Result(200, _json_bytes(answer["json"]), "application/json")
         return self._files(upload.name, answer["files"], len(answer["warnings"]))
 
-    def _files(self, name: str, files: list[tuple[str, bytes]], warnings: int) -> Response:
+    def _files(self, name: str, files: list[tuple[str, bytes]], warnings: int) -> Result:
         stem = Path(name).stem or "article"
-        headers = {"X-Opedexport-Warnings": str(warnings)}
+        headers = [("X-Opedexport-Warnings", str(warnings))]
         if len(files) == 1:
             fmt, data = files[0]
             cls = registry.exporter(fmt)
-            headers["Content-Disposition"] = f'attachment; filename="{stem}{cls.suffix}"'
-            return Response(data, media_type=cls.media_type, headers=headers)
+            headers.append(("Content-Disposition", f'attachment; filename="{stem}{cls.suffix}"'))
+            return Result(200, data, cls.media_type, tuple(headers))
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for fmt, data in files:
                 info = zipfile.ZipInfo(f"{stem}{registry.exporter(fmt).suffix}", date_time=(1980, 1, 1, 0, 0, 0))
                 info.external_attr = 0o644 << 16
                 info.create_system = 3
-                # EPUB and DOCX are ZIP files already: deflating them again costs time and saves nothing
-                info.compress_type = zipfile.ZIP_STORED if data[:2] == b"PK" else zipfile.ZIP_DEFLATED
+                # PDF, EPUB and DOCX are compressed already: deflating them again costs time and saves little
+                compressed = fmt in _COMPRESSED or data[:2] == b"PK"
+                info.compress_type = zipfile.ZIP_STORED if compressed else zipfile.ZIP_DEFLATED
                 archive.writestr(info, data)
-        headers["Content-Disposition"] = f'attachment; filename="{stem}.zip"'
-        return Response(buffer.getvalue(), media_type="application/zip", headers=headers)
+        headers.append(("Content-Disposition", f'attachment; filename="{stem}.zip"'))
+        return Result(200, buffer.getvalue(), "application/zip", tuple(headers))
 
     async def export(self, request: Request) -> Response:
         return await self._guard(request, "export")
@@ -415,7 +590,7 @@ ASGIApp = Callable[[Scope, Callable[[], Awaitable[Message]], Callable[[Message],
 
 
 class _AccessLog:
-    """One JSON line per request (method, path, status, formats, bytes, ms), plus the security headers."""
+    """One JSON line per request (method, path, status, formats, cache, bytes, ms), plus the security headers."""
 
     def __init__(self, app: ASGIApp, stream: IO[str] | None):
         self.app = app
@@ -428,13 +603,14 @@ class _AccessLog:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        seen: dict[str, int] = {"status": 500, "bytes": 0}
+        seen: dict[str, Any] = {"status": 500, "bytes": 0, "cache": None}
 
         async def sending(message: Message) -> None:
             if message["type"] == "http.response.start":
                 seen["status"] = message["status"]
                 headers = list(message.get("headers", []))
                 names = {k.lower() for k, _ in headers}
+                seen["cache"] = next((v.decode() for k, v in headers if k.lower() == b"x-opedexport-cache"), None)
                 headers += [
                     (k.lower().encode(), v.encode()) for k, v in _HEADERS.items() if k.lower().encode() not in names
                 ]
@@ -453,6 +629,7 @@ class _AccessLog:
                 "path": scope.get("path"),
                 "status": seen["status"],
                 "formats": ",".join(query["formats"]).split(",") if "formats" in query else None,
+                "cache": seen["cache"],
                 "bytes": seen["bytes"],
                 "ms": round((time.perf_counter() - started) * 1000, 1),
             }
@@ -467,6 +644,14 @@ async def _not_allowed(request: Request, exc: Exception) -> Response:
     return _error_response(405, f"{request.method} is not allowed on {request.url.path}")
 
 
+def _load_plugins() -> None:
+    """Load every reader and exporter class here (the routes read their suffixes and media types)."""
+    for kind in (registry.readers, registry.exporters):
+        for name in kind.names():
+            with contextlib.suppress(RegistryError):
+                kind.get(name)
+
+
 def create_app(config: ServeConfig | None = None) -> Any:
     """The ASGI application for ``config`` (the worker pool starts with the application's lifespan).
 
@@ -477,6 +662,8 @@ def create_app(config: ServeConfig | None = None) -> Any:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await service.pool.start()
+        # while the workers warm up: the first request must not import them in the event loop
+        await asyncio.get_running_loop().run_in_executor(None, _load_plugins)
         try:
             yield
         finally:

@@ -65,6 +65,8 @@ class Job:
     theme: str = "default"
     """A built-in theme name, or a folder inside ``theme_within``."""
     theme_within: str | None = None
+    theme_id: str = ""
+    """What identifies the theme's files now (a worker reloads a theme whose identity changed)."""
     lang: str | None = None
     options: tuple[tuple[str, Any], ...] = ()
     time_limit: float | None = 60.0
@@ -74,35 +76,57 @@ class Job:
 # --------------------------------------------------------------------------- the worker side
 
 
-_THEMES: dict[tuple[str, str | None], Any] = {}
+#: (name, within) → (identity, the loaded theme): one version of each theme, the latest asked for.
+_THEMES: dict[tuple[str, str | None], tuple[str, Any]] = {}
 
 
-def _theme(name: str, within: str | None) -> Any:
+def _theme(name: str, within: str | None, identity: str = "") -> Any:
     from ..theme import Theme
 
     key = (name, within)
-    if key not in _THEMES:
-        _THEMES[key] = Theme.load(name, within=within) if within else Theme.load(name)
-    return _THEMES[key]
+    held = _THEMES.get(key)
+    if held is None or held[0] != identity:
+        if held is not None:
+            _forget_theme_files()
+        held = (identity, Theme.load(name, within=within) if within else Theme.load(name))
+        _THEMES[key] = held
+    return held[1]
 
 
-def _warm(themes: list[tuple[str, str | None]]) -> None:
+def _forget_theme_files() -> None:
+    """Drop what this process remembers of theme files read before (their files changed since).
+
+    ``theme.toml`` files are parsed once per process and stylesheets kept per token set, which
+    is right for files that do not change; an operator's theme edited while the service runs is
+    a new identity, and must be read again, or the answers kept under its new key would be old.
+    """
+    from .. import theme
+    from ..exporters import _html
+
+    theme._read_toml.cache_clear()
+    _html._CSS_CACHE.clear()
+
+
+def _warm(themes: list[tuple[str, str | None, str]]) -> None:
     """Import every exporter, load the themes, and render a tiny article in each format."""
     from ..api import export_bytes, read
     from ..registry import registry
 
+    default: tuple[str, str | None, str] = ("default", None, "")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for name, within in themes:
+        for name, within, identity in themes:
             with contextlib.suppress(Exception):
-                _theme(name, within)
+                _theme(name, within, identity)
+                if (name, within) == ("default", None):
+                    default = (name, within, identity)
         try:
             article = read(text=_WARM_TEXT, format="markdown", lang="en")
         except Exception:  # pragma: no cover - the built-in reader always reads this
             return
         for fmt in registry.exporters.names():
             with contextlib.suppress(Exception):
-                export_bytes(article, fmt, _theme("default", None))
+                export_bytes(article, fmt, _theme(*default))
 
 
 def _clean(text: str, folder: str) -> str:
@@ -145,7 +169,7 @@ def run(job: Job) -> dict[str, Any]:
                         "notes": list(report.notes),
                     }
                 else:
-                    theme = _theme(job.theme, job.theme_within)
+                    theme = _theme(job.theme, job.theme_within, job.theme_id)
                     files = []
                     for fmt in job.formats:
                         accepted = set(registry.exporter(fmt).options)
@@ -167,7 +191,7 @@ def run(job: Job) -> dict[str, Any]:
     return answer
 
 
-def _main(conn: multiprocessing.connection.Connection, themes: list[tuple[str, str | None]], parent: int) -> None:
+def _main(conn: multiprocessing.connection.Connection, themes: list[tuple[str, str | None, str]], parent: int) -> None:
     """A worker process: warm up, say ready, then answer jobs until ``None`` or the pipe closes."""
     die_with_parent(parent, exit_code=0)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -217,13 +241,13 @@ class WorkerPool:
     """``workers`` warm processes and a bounded queue of jobs waiting for one of them.
 
     :param queue: how many jobs may wait for a free worker; past that :meth:`submit` raises :class:`Busy`.
-    :param themes: the themes each worker loads when it starts, as ``(name, within)``.
+    :param themes: the themes each worker loads when it starts, as ``(name, within, identity)``.
     :param max_jobs: a worker is replaced after this many jobs, so memory stays flat.
     """
 
     workers: int
     queue: int
-    themes: list[tuple[str, str | None]] = field(default_factory=list)
+    themes: list[tuple[str, str | None, str]] = field(default_factory=list)
     max_jobs: int = 500
     _idle: asyncio.Queue[_Worker] = field(init=False)
     _all: set[_Worker] = field(init=False, default_factory=set)
@@ -231,6 +255,8 @@ class WorkerPool:
     active: int = field(init=False, default=0)
     """Jobs accepted and not yet answered (waiting or running)."""
     draining: bool = field(init=False, default=False)
+    jobs: int = field(init=False, default=0)
+    """Jobs handed to a worker so far (each is one read, and the exports asked for)."""
     _threads: cf.ThreadPoolExecutor = field(init=False)
     _ready: int = field(init=False, default=0)
     _lock: threading.Lock = field(init=False, default_factory=threading.Lock)
@@ -305,6 +331,7 @@ class WorkerPool:
             finally:
                 self._waiting -= 1
             limit = None if not job.time_limit else job.time_limit + GRACE
+            self.jobs += 1
             try:
                 answer = await asyncio.wait_for(self._loop.run_in_executor(self._threads, worker.call, job), limit)
             except TimeoutError:
