@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ._processes import die_with_parent
+from ._processes import die_with_parent, relax_gc
 from .buildtime import epoch_datetime, using_build_time
 from .errors import ExportError, OpedexportError, ResourceRefusedWarning
 from .limits import DEFAULT_TIME_LIMIT
@@ -326,9 +326,12 @@ def _worker_init(owner: int) -> None:
 
     A worker's parent is the fork server, which lives as long as any worker does, so each worker
     watches the owner itself; the parent-death signal covers a fork server killed on its own.
-    Ctrl-C is the owner's to handle (it stops the workers).
+    Ctrl-C is the owner's to handle (it stops the workers). The worker is ours, so its collector
+    runs less often (:func:`~opedexport._processes.relax_gc`), with the modules the fork server
+    loaded out of its sight.
     """
     die_with_parent(os.getppid())
+    relax_gc()
     try:
         os.kill(owner, 0)
     except ProcessLookupError:  # the owner ended while this worker started

@@ -138,8 +138,9 @@ class PdfPage:
     columns: int = 1
     """The body's columns (the theme's ``layout.columns``), for measuring how full pages are."""
     layout_passes: bool = False
-    """Whether to lay out again to fill holes a figure left and to save a last page of a few lines
-    (:func:`_fill_holes`, :func:`_save_last_page`): for an article, not (yet) for a book."""
+    """Whether to lay out again to fill holes a figure left, to save a last page of a few lines
+    (:func:`_fill_holes`, :func:`_save_last_page`) and to place a footnote that strayed from its
+    call's page the other way: for an article, not for a book (each pass lays out the whole book)."""
 
 
 class _RecordingFetcher(Fetcher):
@@ -611,7 +612,9 @@ def _write_pdf(page: PdfPage, fetcher: _RecordingFetcher) -> bytes:
             html_text, document = _fill_holes(html_text, document, lay_out, page.columns)
             html_text, document = _save_last_page(html_text, document, lay_out, page.columns)
         strays = misplaced_notes(document)
-        if strays and page.one_column:
+        # A book is laid out once: laying out every chapter again for one stray note would cost as much
+        # as the first layout (the note is warned of below).
+        if strays and page.one_column and page.layout_passes:
             retry = _stylesheet(_ONE_COLUMN_BOX, page.stylesheet_roots, fetcher)
             second = lay_out(html_text, retry)
             second_strays = misplaced_notes(second)

@@ -1,0 +1,44 @@
+"""What a batch costs beyond laying out its articles, counted rather than timed (issue 19, case b):
+the collector in processes of our own, and the EPUB cover drawn once per theme.
+"""
+
+from __future__ import annotations
+
+import gc
+import subprocess
+import sys
+
+from opedexport._processes import GC_THRESHOLDS
+
+
+def test_a_pool_worker_collects_less_often_with_the_fork_servers_modules_frozen() -> None:
+    # A fresh interpreter: the pool's fork server belongs to the process that starts it.
+    probe = (
+        "import gc\n"
+        "from opedexport.batch import default_executor\n"
+        "pool = default_executor(1)\n"
+        "print(pool.submit(gc.get_threshold).result(), pool.submit(gc.get_freeze_count).result() > 0)\n"
+        "pool.shutdown()\n"
+        "print(gc.get_threshold())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120)
+    worker, caller = done.stdout.splitlines()
+    assert worker == f"{GC_THRESHOLDS} True"
+    # The process that made the pool is the caller's: its collector is left alone.
+    assert caller == str(gc.get_threshold())
+
+
+def test_the_program_collects_less_often_but_a_caller_of_main_does_not() -> None:
+    probe = (
+        "import contextlib, gc, io, sys\n"
+        "from opedexport import cli\n"
+        "before = gc.get_threshold()\n"
+        "sys.argv = ['opedexport', 'formats']\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    cli.main(['formats'])\n"
+        "    untouched = gc.get_threshold() == before and gc.get_freeze_count() == 0\n"
+        "    cli.run()\n"
+        "print(untouched, gc.get_threshold(), gc.get_freeze_count() > 0)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120)
+    assert done.stdout.strip() == f"True {GC_THRESHOLDS} True"
