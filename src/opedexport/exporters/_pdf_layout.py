@@ -301,14 +301,19 @@ class _Bounds:
     The pages before the hole's page ``i`` hold the same content in every candidate, so they are the
     same. Deferred past blocks ``b1..bk`` that lay whole on page ``i + 1`` right after the figure, the
     blocks move up to page ``i``, one after another as they stood (their lines are the same: the same
-    text at the same width), below its last piece plus no more than that piece's blocks' bottom
-    margins, borders and paddings (:func:`_bottom_side`, added in full rather than collapsed); the
-    figure, which did not fit in more room, still heads page ``i + 1``. So page ``i`` keeps at least
-    the blank worked out. A candidate can end a page sooner only if the content it takes off the pages
-    after ``i`` (no more than the distance from the top of page ``i + 1``, or the figure's foot, to the
-    next piece left there), with every blank at the foot of those pages and, per page break, the widest
-    margin a new break may truncate and the tallest footnote area (notes that move with their calls),
-    could hold the last page's content.
+    text at the same width; the first may take one line more, set as following another block), below
+    its last piece plus no more than that piece's blocks' bottom margins, borders and paddings
+    (:func:`_bottom_side`, added in full rather than collapsed); the figure, which did not fit in more
+    room, still heads page ``i + 1``. So page ``i`` keeps at least the blank worked out. A candidate
+    can end a page sooner only if the content it takes off the pages after ``i`` (no more than the
+    distance from the top of page ``i + 1``, or the figure's foot, to the next piece left there, and a
+    line), with every blank at the foot of those pages and, per page break, the widest margin a new
+    break may truncate and the tallest footnote area (notes that move with their calls), could hold the
+    last page's content.
+
+    These rest on WeasyPrint laying the same blocks out alike at the same width, and on a sibling rule
+    changing no more than a first line (as the built-in themes' ``p + p`` indent does):
+    tests/exporters/test_pdf_passes_cost.py checks them against every candidate laid out.
     """
 
     i: int
@@ -445,21 +450,27 @@ def _bounds(document: Any, fills: list[PageFill], number: int, html_text: str) -
     bottoms: list[float | None] = []
     estimates: list[float | None] = []
     removed = [next((p.y0 for p in next_pieces if id(figure) not in p.owners), height)]
+    # A block that comes to follow another (the first deferred past, and the one the figure comes to
+    # precede) may be set otherwise by a sibling rule: the built-in styles indent a paragraph after a
+    # paragraph, not after a figure, which may take a line more, or less. Allow its tallest piece.
+    tallest = max((p.y1 - p.y0 for p in next_pieces if id(figure) not in p.owners), default=0.0)
     moved: set[int] = {id(figure)}
     known = True
+    first_line = 0.0
     for block in following:
         mine = [piece for piece in next_pieces if id(block) in piece.owners]
         known = known and bool(mine) and id(block) not in elsewhere and not any(p.call for p in mine)
         moved.add(id(block))
         rest = [piece.y0 for piece in next_pieces if not (piece.owners & moved) and piece.y0 >= figure_foot]
-        removed.append((min(rest) if rest else height) - figure_foot)
+        removed.append((min(rest) if rest else height) - figure_foot + tallest)
         if not known:
             bottoms.append(None)
             estimates.append(None)
             continue
+        first_line = first_line or max(piece.y1 - piece.y0 for piece in mine)
         estimate = base + max(piece.y1 for piece in mine) - figure_foot
         estimates.append(estimate)
-        bottom = estimate + side
+        bottom = estimate + side + first_line
         bottoms.append(bottom if bottom <= hole_bottom else None)
     before = fills[:i]
     blanks = [(fill.area_bottom - fill.bottoms[0]) / fill.height for fill in before]
