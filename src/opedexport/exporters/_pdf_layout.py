@@ -555,7 +555,13 @@ def _fill_holes(
             if edited is None:
                 break
             candidates.append((after, edited, 0.0, after))
-        bounds = None if exhaustive else _bounds(document, fills, number, html_text)
+        bounds = None
+        if not exhaustive:
+            try:
+                bounds = _bounds(document, fills, number, html_text)
+            except (AttributeError, IndexError, KeyError, TypeError, ValueError) as exc:  # pragma: no cover
+                # Box trees this measure did not foresee: lay every candidate out rather than fail the export.
+                _LOG.debug("pdf: no bounds for figure %d (%s); every candidate is laid out", number, exc)
         html_text, document, fills = _best_candidate(html_text, document, fills, candidates, bounds, lay_out, columns)
     return html_text, document
 
