@@ -613,7 +613,15 @@ def _best_candidate(
             if after and _figure_after_hole(new_fills) is None:
                 stop = min(stop, index + 1)
             changed = True
+            # Only the best keeps its document (they are large); another is laid out again if it comes
+            # to be the best, which it does only if a deferral said to leave a blank does not.
+            kept = best()[1]
+            for other, entry in laid.items():
+                if other != kept and entry[3] is not None:
+                    laid[other] = (*entry[:3], None, entry[4])
     chosen = best()
+    if chosen[3] is None:  # pragma: no cover - see above
+        return chosen[2], lay_out(chosen[2]), chosen[4]
     return chosen[2], chosen[3], chosen[4]
 
 
