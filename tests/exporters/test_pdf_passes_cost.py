@@ -188,16 +188,24 @@ def test_the_sample_takes_two_fit_layouts(count_layouts: _Counter, monkeypatch: 
 FEATURES = [(0, 6, 0), (1, 4, 1), (4, 10, 4), (9, 9, 109)]
 #: Seeds of :func:`_varied`: no hole (0); a hole that deferring past one block fills (5, 8), past two or
 #: three (45, 50, 54), that only the scaled figure fills (26), that nothing fills better (20), in
-#: ``default`` or ``modern``; in ``newspaper`` some holes lie in a column.
+#: ``default`` or ``modern``.
 VARIED = [0, 5, 8, 20, 26, 45, 50, 54]
+#: In ``newspaper``, holes in a column (laid out without bounds): filled by deferring (11, 12, 16), by
+#: scaling (15, 28), not at all (13).
+NEWSPAPER = [11, 12, 13, 15, 16, 28]
 
 
-@pytest.mark.parametrize("theme", ["default", "modern", "newspaper"])
-@pytest.mark.parametrize(
-    "make",
-    [pytest.param(("feature", *spec), id=f"feature-{spec[0]}-{spec[1]}p") for spec in FEATURES]
-    + [pytest.param(("varied", seed), id=f"varied-{seed}") for seed in VARIED],
-)
+def _cases() -> list[Any]:
+    cases = []
+    for theme, features, varied in (("default", FEATURES, VARIED), ("modern", FEATURES[:2], VARIED[1::2])):
+        cases += [pytest.param(theme, ("feature", *f), id=f"{theme}-feature-{f[0]}-{f[1]}p") for f in features]
+        cases += [pytest.param(theme, ("varied", seed), id=f"{theme}-varied-{seed}") for seed in varied]
+    cases += [pytest.param("newspaper", ("feature", *FEATURES[0]), id="newspaper-feature-0-6p")]
+    cases += [pytest.param("newspaper", ("varied", seed), id=f"newspaper-varied-{seed}") for seed in NEWSPAPER]
+    return cases
+
+
+@pytest.mark.parametrize(("theme", "make"), _cases())
 def test_the_pruned_search_chooses_as_the_exhaustive_one(
     theme: str, make: tuple[Any, ...], count_layouts: _Counter, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -215,7 +223,7 @@ def test_the_pruned_search_chooses_as_the_exhaustive_one(
 
 
 @pytest.mark.parametrize("theme", ["default", "modern"])
-@pytest.mark.parametrize("seed", [5, 7, 38, 45, 49, 50, 54])
+@pytest.mark.parametrize("seed", [5, 38, 45, 49, 54])
 def test_the_bounds_hold(theme: str, seed: int, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """What the pruning rests on: every candidate, laid out, ranks no better than its bound, and a deferral
     said to leave a blank over FIGURE_HOLE does.
