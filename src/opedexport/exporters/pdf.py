@@ -33,8 +33,8 @@ alone, becomes a chapter with its own language (its ``lang``, which WeasyPrint
 hyphenates by and tags, and its labels and date), footnote numbers and running header (the rules are in
 ``_collection.print.css.j2``, part of the print stylesheet).
 
-Parsed stylesheets are cached per CSS text and one WeasyPrint
-``FontConfiguration`` serves every document of the process, so the second
+Parsed stylesheets are cached per CSS text and the folders their resources are read under (the
+16 used last), and one WeasyPrint ``FontConfiguration`` serves every document of the process, so the second
 PDF a process makes does not load the fonts again. Because that font
 configuration is shared, a process renders one PDF at a time; run processes
 (as :func:`opedexport.batch.export_many` does by default) for parallelism.
@@ -102,6 +102,9 @@ DEFAULT_PDF_VARIANT = "pdf/ua-1"
 _LOCK = threading.RLock()
 _FONT_CONFIG: Any = None
 _CSS_CACHE: dict[str, Any] = {}
+"""Parsed stylesheets by CSS text, least recently used first (at most :data:`_CSS_CACHE_MAX`)."""
+_CSS_ROOTS: dict[str, tuple[Path, ...]] = {}
+"""The folders each cached stylesheet's resources were read under: a stylesheet is reused only with them."""
 _CSS_CACHE_MAX = 16
 _SUBSET_CHECKED = False
 _NS = f"{{{XHTML_NS}}}"
@@ -243,29 +246,37 @@ def _release_font_config() -> None:
     global _FONT_CONFIG
     with _LOCK:
         _CSS_CACHE.clear()
+        _CSS_ROOTS.clear()
         _FONT_CONFIG = None
         gc.collect()
 
 
 def _stylesheet(css_text: str, roots: Iterable[Path], fetcher: _RecordingFetcher) -> Any:
-    """The parsed ``weasyprint.CSS`` for ``css_text``, parsed once per process.
+    """The parsed ``weasyprint.CSS`` for ``css_text``, parsed once per process for the same ``roots``
+    (the process keeps the :data:`_CSS_CACHE_MAX` stylesheets used last).
 
     What the stylesheet loads while it is parsed (``@font-face``, ``@import``) comes
     through a fetcher that trusts ``roots`` (the themes' folders and the theme's own font
     files), never the article's folder. Its refusals are reported with the document at hand.
+    The same text under other roots is parsed again: what one theme's folders allowed is not
+    taken for allowed under another's.
     """
+    roots = tuple(roots)
     with _LOCK:
-        css = _CSS_CACHE.get(css_text)
-        if css is None:
+        css = _CSS_CACHE.pop(css_text, None)
+        if css is None or _CSS_ROOTS.get(css_text) != roots:
             from weasyprint import CSS
 
             theme_fetcher = _RecordingFetcher(roots)
             css = CSS(string=css_text, url_fetcher=_url_fetcher(theme_fetcher), font_config=_font_config())
             fetcher.pending.extend(theme_fetcher.pending)
             fetcher.refused.extend(theme_fetcher.refused)
-            if len(_CSS_CACHE) >= _CSS_CACHE_MAX:
-                _CSS_CACHE.pop(next(iter(_CSS_CACHE)))
-            _CSS_CACHE[css_text] = css
+            while len(_CSS_CACHE) >= _CSS_CACHE_MAX:  # the least recently used goes
+                oldest = next(iter(_CSS_CACHE))
+                del _CSS_CACHE[oldest]
+                _CSS_ROOTS.pop(oldest, None)
+            _CSS_ROOTS[css_text] = roots
+        _CSS_CACHE[css_text] = css  # the most recently used last
         return css
 
 
