@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .errors import ExportError
 
-__all__ = ["write_atomic"]
+__all__ = ["write_atomic", "write_files"]
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -38,3 +38,28 @@ def write_atomic(path: Path, data: bytes) -> None:
         if isinstance(exc, OSError):
             raise ExportError(f"cannot write the file: {exc.strerror or exc}", path=path) from exc
         raise
+
+
+def write_files(path: Path, files: dict[str, bytes]) -> list[Path]:
+    """Write an export's files: the first to ``path``, the others at their relative POSIX paths in
+    ``path``'s folder, each atomically (:func:`write_atomic`), the document last, so that it never
+    refers to an asset not yet written.
+
+    :returns: the paths written, the document first.
+    :raises ExportError: naming ``path`` when a relative path is absolute or leaves the folder (an
+        exporter's mistake: nothing is written), or when a file cannot be written.
+    """
+    if not files:
+        raise ExportError("the exporter returned no file", path=path)
+    document, *assets = files
+    folder = path.parent
+    targets: list[tuple[Path, bytes]] = []
+    for name in assets:
+        parts = name.split("/")
+        if name.startswith("/") or "\\" in name or any(part in ("", ".", "..") for part in parts):
+            raise ExportError(f"the exporter named an asset outside the output folder: {name!r}", path=path)
+        targets.append((folder.joinpath(*parts), files[name]))
+    for target, data in targets:
+        write_atomic(target, data)
+    write_atomic(path, files[document])
+    return [path, *(target for target, _ in targets)]

@@ -7,10 +7,10 @@ import os
 import warnings
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from . import limits
-from ._files import write_atomic
+from ._files import write_atomic, write_files
 from .buildtime import using_build_time
 from .errors import ExportError, InputError, LimitError, OpedexportError, RegistryError
 from .limits import DEFAULT_TIME_LIMIT
@@ -30,6 +30,8 @@ __all__ = [
     "read_result",
     "write_atomic",
 ]
+
+_T = TypeVar("_T")
 
 
 def _source(
@@ -139,6 +141,7 @@ def export(
         build_time,
         options,
         "export",
+        files=lambda exporter, theme_obj, opts, stem: exporter.export_files(article, theme_obj, stem=stem, **opts),
     )
 
 
@@ -156,14 +159,16 @@ def export_bytes(
 
     :raises RegistryError: for an unknown format, listing those available.
     """
-    return _render(
-        lambda exporter, theme_obj, opts: exporter.export(article, theme_obj, **opts),
-        article.source_path or "<article>",
-        registry.exporter(format),
-        load_theme(theme),
-        time_limit,
-        build_time,
-        options,
+    return bytes(
+        _render(
+            lambda exporter, theme_obj, opts: exporter.export(article, theme_obj, **opts),
+            article.source_path or "<article>",
+            registry.exporter(format),
+            load_theme(theme),
+            time_limit,
+            build_time,
+            options,
+        )
     )
 
 
@@ -206,27 +211,29 @@ def export_collection_bytes(
     **options: Any,
 ) -> bytes:
     """A collection as one book in ``format``, as bytes; parameters as in :func:`export_collection`."""
-    return _render(
-        lambda exporter, theme_obj, opts: exporter.export_collection(collection, theme_obj, **opts),
-        collection.source_path or "<collection>",
-        registry.exporter(format),
-        collection.load_theme() if theme is None else load_theme(theme),
-        time_limit,
-        build_time,
-        options,
+    return bytes(
+        _render(
+            lambda exporter, theme_obj, opts: exporter.export_collection(collection, theme_obj, **opts),
+            collection.source_path or "<collection>",
+            registry.exporter(format),
+            collection.load_theme() if theme is None else load_theme(theme),
+            time_limit,
+            build_time,
+            options,
+        )
     )
 
 
 def _render(
-    render: Callable[[Any, Theme, dict[str, Any]], bytes],
+    render: Callable[[Any, Theme, dict[str, Any]], _T],
     where: str | Path,
     exporter_cls: type[Any],
     theme: Theme,
     time_limit: float | None,
     build_time: dt.datetime | None,
     options: Mapping[str, Any],
-) -> bytes:
-    """Render with ``exporter_cls`` within the time limit, at ``build_time``; return the bytes."""
+) -> _T:
+    """Render with ``exporter_cls`` within the time limit, at ``build_time``; return what ``render`` gives."""
     exporter = _exporter(exporter_cls)
     resolved = exporter.resolve_options(options)
     try:
@@ -234,7 +241,7 @@ def _render(
             using_build_time(build_time),
             limits.time_limit(time_limit, what=f"the {exporter_cls.name} export", path=where),
         ):
-            return bytes(render(exporter, theme, resolved))
+            return render(exporter, theme, resolved)
     except OpedexportError:
         raise
     except Exception as exc:  # an exporter bug or a library failure: say which file, keep the cause
@@ -251,8 +258,13 @@ def _export(
     build_time: dt.datetime | None,
     options: Mapping[str, Any],
     caller: str = "export",
+    files: Callable[[Any, Theme, dict[str, Any], str], dict[str, bytes]] | None = None,
 ) -> bytes | Path:
-    """Pick the exporter for ``target``/``format``, render, write atomically (or, deprecated, return bytes)."""
+    """Pick the exporter for ``target``/``format``, render, write atomically (or, deprecated, return bytes).
+
+    :param files: renders the export's files (:meth:`~opedexport.exporters.base.Exporter.export_files`)
+        for the target's stem, where an export may write assets beside its document.
+    """
     if (
         format is None
         and isinstance(target, str)
@@ -266,7 +278,7 @@ def _export(
             DeprecationWarning,
             stacklevel=3,
         )
-        return _render(render, where, registry.exporter(target), theme, time_limit, build_time, options)
+        return bytes(_render(render, where, registry.exporter(target), theme, time_limit, build_time, options))
     path = Path(target)
     if format is not None:
         exporter_cls = registry.exporter(format)
@@ -279,8 +291,19 @@ def _export(
         )
     else:
         exporter_cls = registry.exporter_for_suffix(path.suffix)
+    if files is not None:
+        produced = _render(
+            lambda exporter, theme_obj, opts: files(exporter, theme_obj, opts, path.stem),
+            where,
+            exporter_cls,
+            theme,
+            time_limit,
+            build_time,
+            options,
+        )
+        return write_files(path, produced)[0]
     data = _render(render, where, exporter_cls, theme, time_limit, build_time, options)
-    write_atomic(path, data)
+    write_atomic(path, bytes(data))
     return path
 
 

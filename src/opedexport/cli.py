@@ -151,6 +151,8 @@ def _cmd_build(args: argparse.Namespace, rep: _Reporter) -> int:
         options["allow_hosts"] = tuple(args.allow_host)
     if args.pdf_variant:
         options["pdf_variant"] = args.pdf_variant
+    if args.html_assets:
+        options["assets"] = args.html_assets
 
     def report(result: JobResult) -> None:
         for line in result.removed:
@@ -464,6 +466,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     build = sub.add_parser("build", parents=[common, output], help="export articles to PDF, EPUB and DOCX")
     build.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders or glob patterns of articles")
+    build.add_argument(
+        "--html-assets",
+        choices=["inline", "folder"],
+        help="inline: one self-contained HTML file (the default); folder: NAME.html with NAME_files/ beside it",
+    )
     build.add_argument(
         "-j", "--jobs", type=int, metavar="N", help="worker processes (default: one per core; 1: in this process)"
     )

@@ -352,7 +352,7 @@ def test_assets_folder_writes_what_the_page_refers_to(english: m.Article, tmp_pa
 
 
 def test_assets_folder_is_refused_where_only_bytes_are_returned(english: m.Article) -> None:
-    with pytest.raises(ExportError, match="export_folder"):
+    with pytest.raises(ExportError, match=r'export\(article, "NAME.html", assets="folder"\)'):
         _page(english, assets="folder")
     with pytest.raises(ExportError, match="assets must be one of inline, folder"):
         _page(english, assets="zip")

@@ -82,6 +82,17 @@ class Exporter(ABC):
         """
         raise ExportError(f"the {self.name} exporter cannot export collections")
 
+    def export_files(self, article: Article, theme: Theme, *, stem: str, **options: Any) -> dict[str, bytes]:
+        """The files an export of ``article`` writes: relative POSIX path → bytes, the document first.
+
+        Most formats are one file, ``STEM`` + :attr:`suffix` (this default); a format that can write
+        assets beside its document (the HTML page with ``assets="folder"``) returns them all, and
+        :func:`opedexport.export` writes them next to the document's path.
+
+        :param stem: the document's file name without its suffix.
+        """
+        return {f"{stem}{self.suffix}": self.export(article, theme, **options)}
+
     @abstractmethod
     def export(self, article: Article, theme: Theme, **options: Any) -> bytes:
         """Render ``article`` with ``theme`` and return the file's bytes.

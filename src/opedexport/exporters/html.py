@@ -115,7 +115,7 @@ class HtmlExporter(Exporter):
     options: ClassVar[Mapping[str, Option]] = {
         "assets": Option(
             "inline",
-            "inline: one self-contained file; folder: NAME.html with NAME_files/ (use export_folder)",
+            "inline: one self-contained file; folder: NAME.html with NAME_files/ beside it (written by export())",
             ("inline", "folder"),
         ),
         "subset_fonts": Option(True, "embed only the glyphs the article uses (much smaller file)", (True, False)),
@@ -131,10 +131,16 @@ class HtmlExporter(Exporter):
         if opts["assets"] == "folder":
             raise ExportError(
                 'html: assets="folder" writes a page and a folder beside it: use '
-                "opedexport.exporters.html.export_folder(article, path), or leave assets as inline"
+                'opedexport.export(article, "NAME.html", assets="folder"), or leave assets as inline'
             )
         files = self.render_files(article, theme, stem="article", **options)
         return files["article.html"]
+
+    def export_files(self, article: m.Article, theme: Theme, *, stem: str, **options: Any) -> dict[str, bytes]:
+        """The page ``STEM.html`` first, then (with ``assets="folder"``) its assets (see :meth:`render_files`)."""
+        files = self.render_files(article, theme, stem=stem, **options)
+        page = f"{stem}.html"
+        return {page: files[page], **{name: data for name, data in files.items() if name != page}}
 
     def render_files(self, article: m.Article, theme: Theme, *, stem: str, **options: Any) -> dict[str, bytes]:
         """The page and, with ``assets="folder"``, its assets: relative POSIX path → bytes.
@@ -199,18 +205,12 @@ def export_folder(
     :returns: the files written, the page first.
     :raises ExportError: when a file cannot be written.
     """
-    from .._files import write_atomic
+    from .._files import write_files
     from ..theme import load_theme
 
     target = Path(path)
-    files = HtmlExporter().render_files(article, load_theme(theme), stem=target.stem, **{**options, "assets": "folder"})
-    page = f"{target.stem}.html"
-    written = []
-    for name in sorted(files, key=lambda n: (n != page, n)):
-        out = target if name == page else target.parent / name
-        write_atomic(out, files[name])
-        written.append(out)
-    return written
+    files = HtmlExporter().export_files(article, load_theme(theme), stem=target.stem, **{**options, "assets": "folder"})
+    return write_files(target, files)
 
 
 def _url_path(name: str) -> str:
