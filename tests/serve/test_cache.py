@@ -22,6 +22,7 @@ pytest.importorskip("starlette")
 pytest.importorskip("uvicorn")
 pytest.importorskip("python_multipart")
 import httpx
+import pypdf
 from serving import SAMPLE, Server, serving, upload
 
 from opedexport.serve.cache import ENTRY_OVERHEAD, Result, ResultCache, cache_key
@@ -264,6 +265,45 @@ def test_an_edited_operator_theme_is_a_new_key_and_is_read_again(tmp_path: Path)
         # the worker read the edited file: an A5 page, not the A4 one it loaded first
         assert page_size(a4.content, tmp_path).startswith("595")
         assert page_size(a5.content, tmp_path).startswith("419")
+
+
+def test_a_font_replaced_in_an_operator_theme_is_read_again(tmp_path: Path) -> None:
+    """The warm worker's font configuration holds every face it loaded, by path: a font file replaced at
+    the same path is a new theme identity, and the worker must drop what it loaded, or it would keep
+    the old face's PDF under the new key.
+    """
+    inter = Path(__file__).resolve().parents[2] / "styles" / "fonts" / "inter"
+    themes = tmp_path / "themes"
+    (themes / "house" / "fonts").mkdir(parents=True)
+    font = themes / "house" / "fonts" / "body.otf"
+    shutil.copyfile(inter / "Inter-Regular.otf", font)
+    faces = "\n".join(f'{style} = "fonts/body.otf"' for style in ("regular", "italic", "bold", "bold_italic"))
+    (themes / "house" / "theme.toml").write_text(
+        f'name = "house"\nextends = "default"\n[fonts.body]\nfamily = "House Serif"\n{faces}\n'
+    )
+    files = upload(name="house.txt", data=article("font"))
+
+    def fonts(pdf: bytes) -> bytes:
+        """The embedded font programs (a subset keeps its names: ``Inter-Regular``, ``Inter-SemiBold``)."""
+        programs = []
+        for page in pypdf.PdfReader(io.BytesIO(pdf)).pages:
+            for font in page["/Resources"]["/Font"].values():
+                descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+                program = descriptor.get("/FontFile3") or descriptor.get("/FontFile2")
+                programs.append(program.get_object().get_data())
+        return b"\n".join(programs)
+
+    with (
+        serving("--workers", "1", "--themes-dir", str(themes)) as srv,
+        httpx.Client(base_url=srv.url, timeout=120) as c,
+    ):
+        before = c.post(EXPORT, params={"formats": "pdf", "theme": "house"}, files=files)
+        assert before.status_code == 200, before.text
+        assert b"Inter-Regular" in fonts(before.content) and b"Inter-SemiBold" not in fonts(before.content)
+        shutil.copyfile(inter / "Inter-SemiBold.otf", font)
+        after = c.post(EXPORT, params={"formats": "pdf", "theme": "house"}, files=files)
+        assert after.status_code == 200 and after.headers["x-opedexport-cache"] == "miss"
+        assert b"Inter-SemiBold" in fonts(after.content) and b"Inter-Regular" not in fonts(after.content)
 
 
 # --------------------------------------------------------------------------- the cache itself

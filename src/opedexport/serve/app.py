@@ -129,7 +129,9 @@ def _matches(if_none_match: str | None, key: str) -> bool:
 
 
 def _folder_identity(root: Path) -> str:
-    """A SHA-256 over the relative path, size and modification time (ns) of every file under ``root``."""
+    """A SHA-256 over the relative path, size, inode, modification and change times (ns) of every file
+    under ``root`` (the change time moves even where a copy keeps the modification time, ``cp -p``).
+    """
     digest = hashlib.sha256()
     for folder, dirs, files in os.walk(root):
         dirs.sort()
@@ -139,7 +141,8 @@ def _folder_identity(root: Path) -> str:
                 st = os.stat(path)
             except OSError:
                 continue
-            digest.update(f"{os.path.relpath(path, root)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode("utf-8", "replace"))
+            stamp = f"{st.st_size}\0{st.st_ino}\0{st.st_mtime_ns}\0{st.st_ctime_ns}"
+            digest.update(f"{os.path.relpath(path, root)}\0{stamp}\n".encode("utf-8", "replace"))
     return digest.hexdigest()
 
 

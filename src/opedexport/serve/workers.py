@@ -96,15 +96,22 @@ def _theme(name: str, within: str | None, identity: str = "") -> Any:
 def _forget_theme_files() -> None:
     """Drop what this process remembers of theme files read before (their files changed since).
 
-    ``theme.toml`` files are parsed once per process and stylesheets kept per token set, which
-    is right for files that do not change; an operator's theme edited while the service runs is
-    a new identity, and must be read again, or the answers kept under its new key would be old.
+    ``theme.toml`` files are parsed once per process, stylesheets kept per token set, and the PDF's
+    parsed stylesheets and font configuration (which holds every ``@font-face`` loaded, by path)
+    kept per process, which is right for files that do not change; an operator's theme edited
+    while the service runs is a new identity, and must be read again (a font file replaced at the
+    same path included), or the answers kept under its new key would be old.
     """
+    import sys
+
     from .. import theme
     from ..exporters import _html
 
     theme._read_toml.cache_clear()
     _html._CSS_CACHE.clear()
+    pdf = sys.modules.get("opedexport.exporters.pdf")
+    if pdf is not None:
+        pdf._release_font_config()
 
 
 def _warm(themes: list[tuple[str, str | None, str]]) -> None:
