@@ -4,6 +4,7 @@ from :func:`opedexport.export` (``assets="folder"``), and the confinement of wha
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import urllib.parse
@@ -105,3 +106,25 @@ def test_the_document_is_written_last(tmp_path: Path, monkeypatch: pytest.Monkey
     written = write_files(tmp_path / "page.html", {"page.html": b"p", "page_files/a.css": b"a"})
     assert order == ["a.css", "page.html"]
     assert written == [tmp_path / "page.html", tmp_path / "page_files" / "a.css"]
+
+
+def test_an_assets_folder_that_is_a_symbolic_link_is_refused(article_md: Path, tmp_path: Path) -> None:
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    out.mkdir()
+    elsewhere.mkdir()
+    (out / "aset_files").symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(ExportError, match="aset_files is a symbolic link"):
+        export(read(article_md), out / "aset.html", assets="folder")
+    assert list(elsewhere.iterdir()) == [] and not (out / "aset.html").exists()
+
+
+@pytest.mark.skipif(os.sep != "/", reason="a backslash is a separator on Windows")
+def test_a_backslash_in_the_name_is_a_name_on_posix(article_md: Path, tmp_path: Path) -> None:
+    source = article_md.with_name("a\\b.md")
+    article_md.rename(source)
+    out = tmp_path / "out"
+    assert main(["build", str(source), "--format", "html", "--html-assets", "folder", "--out", str(out)]) == 0
+    page = out / "a\\b.html"
+    assert (out / "a\\b_files" / "style.css").is_file()
+    for ref in _local_refs(page):
+        assert ref.is_file(), ref

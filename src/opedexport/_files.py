@@ -56,8 +56,17 @@ def write_files(path: Path, files: dict[str, bytes]) -> list[Path]:
     targets: list[tuple[Path, bytes]] = []
     for name in assets:
         parts = name.split("/")
-        if name.startswith("/") or "\\" in name or any(part in ("", ".", "..") for part in parts):
+        if name.startswith("/") or (os.sep != "/" and "\\" in name) or any(p in ("", ".", "..") for p in parts):
             raise ExportError(f"the exporter named an asset outside the output folder: {name!r}", path=path)
+        # a folder on the way that is a symbolic link would take the asset elsewhere: refuse it
+        for depth in range(1, len(parts)):
+            step = folder.joinpath(*parts[:depth])
+            if step.is_symlink():
+                raise ExportError(
+                    f"{step.name} is a symbolic link: remove it, or write to another folder "
+                    "(an asset is never written through a link)",
+                    path=step,
+                )
         targets.append((folder.joinpath(*parts), files[name]))
     for target, data in targets:
         write_atomic(target, data)
