@@ -163,14 +163,16 @@ def test_an_upload_larger_than_what_is_held_in_memory_is_kept_by_its_bytes(clien
     assert other.headers["x-opedexport-cache"] == "miss"
 
 
-def test_if_none_match_is_304_without_an_export(client: httpx.Client) -> None:
+def test_if_none_match_is_412_without_an_export(client: httpx.Client) -> None:
+    """RFC 9110 13.1.2: a POST whose If-None-Match matches is 412 (304 is for GET and HEAD)."""
     files = upload(name="etag.txt", data=article("etag"))
     first = client.post(EXPORT, params={"formats": "docx"}, files=files)
     tag = first.headers["etag"]
     assert tag.startswith('W/"') and len(tag) == 64 + 4
     before = jobs(client)
     r = client.post(EXPORT, params={"formats": "docx"}, files=files, headers={"If-None-Match": f'"x", {tag}'})
-    assert r.status_code == 304 and r.content == b"" and r.headers["etag"] == tag
+    assert r.status_code == 412 and r.headers["etag"] == tag
+    assert r.json() == {"error": r.json()["error"], "line": None, "file": "etag.txt"} and "ETag" in r.json()["error"]
     # another request's tag is no match: the answer comes
     r = client.post(EXPORT, params={"formats": "pdf"}, files=files, headers={"If-None-Match": tag})
     assert r.status_code == 200 and r.content.startswith(b"%PDF-")
@@ -376,6 +378,33 @@ def test_single_flight_runs_once_and_shares_failures_without_keeping_them() -> N
 
     asyncio.run(main())
     assert calls == [200, 504, 400, 200, 200]
+
+
+def test_a_call_that_does_not_do_the_work_lets_go_at_once() -> None:
+    """A hit, and a call that joins a flight, release what they hold (their upload) before they wait;
+    the call doing the work keeps it; so memory waiting on a flight does not grow with the callers.
+    """
+    released: list[str] = []
+
+    async def main() -> None:
+        cache = ResultCache(1 << 20)
+        gate = asyncio.Event()
+
+        async def work() -> Result:
+            await gate.wait()
+            return result(10)
+
+        first = asyncio.ensure_future(cache.fetch("k", work, release=lambda: released.append("first")))
+        await asyncio.sleep(0)
+        joining = asyncio.ensure_future(cache.fetch("k", work, release=lambda: released.append("joining")))
+        await asyncio.sleep(0)
+        assert released == ["joining"]  # released while the flight is still running
+        gate.set()
+        assert [how for _, how in await asyncio.gather(first, joining)] == ["miss", "shared"]
+        await cache.fetch("k", work, release=lambda: released.append("hit"))
+
+    asyncio.run(main())
+    assert released == ["joining", "hit"]
 
 
 @pytest.mark.parametrize("value", ["-1", "nan", "lots"])

@@ -20,10 +20,15 @@ __all__ = [
     "DEFAULT_MAX_BYTES",
     "DEFAULT_QUEUE",
     "DEFAULT_TIME_LIMIT",
+    "MAX_CONNECTIONS",
     "ServeConfig",
     "create_app",
     "run",
 ]
+
+#: Connections and requests served at once; beyond, uvicorn answers 503. Each may hold an upload
+#: of up to 256 KiB in memory while it is read, so this bounds that memory (to 64 MiB).
+MAX_CONNECTIONS = 256
 
 
 def run(config: ServeConfig, *, host: str = "127.0.0.1", port: int = 8000) -> int:
@@ -79,6 +84,9 @@ def run(config: ServeConfig, *, host: str = "127.0.0.1", port: int = 8000) -> in
         lifespan="on",
         timeout_graceful_shutdown=30,
         server_header=False,
+        # connections and requests at once: each may hold an upload of up to 256 KiB in memory
+        # while it is read (answered 503 beyond this, by uvicorn)
+        limit_concurrency=MAX_CONNECTIONS,
     )
     server = Server(uv_config)
     bound: Any = sock.getsockname()

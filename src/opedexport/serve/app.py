@@ -494,15 +494,22 @@ class _Service:
             key = self._key(job, upload)
             etag = f'W/"{key}"'
             if _matches(request.headers.get("if-none-match"), key):
-                # the client holds the answer to exactly this request already (whatever the cache holds)
-                return Response(status_code=304, headers={"ETag": etag})
+                # The client holds the answer to exactly this request already (whatever the cache
+                # holds): the export is not run. RFC 9110 (13.1.2) keeps 304 for GET and HEAD; a POST
+                # whose If-None-Match matches is answered 412 Precondition Failed.
+                return _error_response(
+                    412,
+                    "If-None-Match: the answer to this request is the one whose ETag you sent",
+                    upload.name,
+                    headers={"ETag": etag},
+                )
 
             def make() -> Awaitable[Result]:
                 nonlocal owned
                 owned = False  # the work discards the upload once done, even if this request goes away
                 return self._work(job, upload)
 
-            result, how = await self.cache.fetch(key, make)
+            result, how = await self.cache.fetch(key, make, release=upload.discard)
         finally:
             if owned:
                 upload.discard()

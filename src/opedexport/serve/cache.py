@@ -127,23 +127,32 @@ class ResultCache:
         self.bytes += cost
         return True
 
-    async def fetch(self, key: str, make: Callable[[], Awaitable[Result]]) -> tuple[Result, str | None]:
+    async def fetch(
+        self, key: str, make: Callable[[], Awaitable[Result]], release: Callable[[], None] | None = None
+    ) -> tuple[Result, str | None]:
         """The answer for ``key`` and how it was had: ``hit``, ``miss`` (this call did the work) or ``shared``.
 
         ``make()`` is called at most once per flight, and only by the call that does the work; its
         awaitable runs as a task of its own, so a caller that goes away does not cancel the work that
         others wait for. A 200 answer is kept; anything else, or an exception, reaches every caller of
         the flight and is not kept. With the cache off, ``make()`` is awaited directly and how is ``None``.
+
+        :param release: called at once by a call that will not do the work (a hit, or one that joins a
+            flight), so that what it holds for the work (its upload) is let go before it waits.
         """
         if not self.enabled:
             return await make(), None
         result = self.get(key)
         if result is not None:
             self.hits += 1
+            if release is not None:
+                release()
             return result, "hit"
         flight = self._flights.get(key)
         if flight is not None:
             self.shared += 1
+            if release is not None:
+                release()
             return await asyncio.shield(flight), "shared"
         self.misses += 1
         flight = asyncio.ensure_future(self._fly(key, make()))
