@@ -320,3 +320,18 @@ def test_the_stylesheet_cache_keeps_those_used_last(tmp_path: Path) -> None:
     assert len(pdfmod._CSS_CACHE) <= pdfmod._CSS_CACHE_MAX
     assert texts[0] in pdfmod._CSS_CACHE and texts[1] not in pdfmod._CSS_CACHE
     assert set(pdfmod._CSS_ROOTS) == set(pdfmod._CSS_CACHE)
+
+
+def test_bounds_that_fail_fall_back_to_laying_every_candidate_out(
+    tmp_path: Path, count_layouts: _Counter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unforeseen case in the bounds' arithmetic (here a division by zero) costs layouts, never the export."""
+
+    def broken(self: object, after: int) -> None:
+        raise ZeroDivisionError("a zero height")
+
+    page = _page(_feature(tmp_path, 1), "default")
+    exhaustive, all_layouts = _render(page, count_layouts, exhaustive=True, monkeypatch=monkeypatch)
+    monkeypatch.setattr(layout._Bounds, "deferred", broken)
+    fallback, layouts = _render(page, count_layouts, exhaustive=False, monkeypatch=monkeypatch)
+    assert fallback == exhaustive and layouts >= all_layouts - 1

@@ -562,7 +562,15 @@ def _fill_holes(
             except (AttributeError, IndexError, KeyError, TypeError, ValueError) as exc:  # pragma: no cover
                 # Box trees this measure did not foresee: lay every candidate out rather than fail the export.
                 _LOG.debug("pdf: no bounds for figure %d (%s); every candidate is laid out", number, exc)
-        html_text, document, fills = _best_candidate(html_text, document, fills, candidates, bounds, lay_out, columns)
+        try:
+            chosen = _best_candidate(html_text, document, fills, candidates, bounds, lay_out, columns)
+        except (ArithmeticError, AttributeError, IndexError, KeyError, TypeError, ValueError) as exc:
+            if bounds is None:
+                raise
+            # the bounds met a case they did not foresee (a zero height …): weigh every candidate instead
+            _LOG.debug("pdf: the bounds of figure %d failed (%s); every candidate is laid out", number, exc)
+            chosen = _best_candidate(html_text, document, fills, candidates, None, lay_out, columns)
+        html_text, document, fills = chosen
     return html_text, document
 
 
