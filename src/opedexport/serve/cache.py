@@ -1,11 +1,12 @@
 """A bounded, content-addressed cache of finished answers, with single-flight.
 
 A CMS posts the same article again and again (every save, the preview, then the
-download); the editor's page inspects a file and then downloads it. Each answer is
-a pure function of the upload's bytes, its (cleaned) file name, every option that
-changes the output, the theme's identity, the package version and
-``SOURCE_DATE_EPOCH``: :func:`cache_key` hashes all of them, and the answer for a
-key is kept (:class:`ResultCache`) so the next identical request costs no export.
+download); the editor's page inspects a file and then downloads it. Each answer
+depends on the upload's bytes, its (cleaned) file name, every option that changes
+the output, the theme's identity, the package version and ``SOURCE_DATE_EPOCH``
+(and, without it, on the build time, which a kept answer keeps from its first
+conversion): :func:`cache_key` hashes all of them, and the answer for a key is kept
+(:class:`ResultCache`) so the next identical request costs no export.
 
 - **Bounded by bytes**, least recently used first out: an entry counts its body,
   its headers, its key and a fixed overhead (:data:`ENTRY_OVERHEAD`); an answer
