@@ -55,10 +55,15 @@ def _local_refs(page: Path) -> list[Path]:
     return refs
 
 
-def test_the_command_writes_the_page_and_its_assets_folder(article_md: Path, tmp_path: Path) -> None:
+def test_the_command_writes_the_page_and_its_assets_folder(
+    article_md: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "out"
     code = main(["build", str(article_md), "--format", "html,docx", "--html-assets", "folder", "--out", str(out)])
     assert code == 0
+    # the summary counts every file written, the page's assets too
+    on_disk = sorted(p for p in out.rglob("*") if p.is_file())
+    assert f"{len(on_disk)} file(s) written" in capsys.readouterr().err
     page = out / "aset.html"
     assets = out / "aset_files"
     assert (assets / "style.css").is_file()

@@ -145,6 +145,35 @@ def export(
     )
 
 
+def _export_article(
+    article: Article,
+    target: Path,
+    theme: Theme,
+    *,
+    format: str,
+    time_limit: float | None,
+    options: Mapping[str, Any],
+) -> list[Path]:
+    """:func:`export` to the path ``target``, returning every file written, the document first (a
+    batch counts and lists them all: the HTML page's assets too).
+    """
+    written: list[Path] = []
+    _export(
+        lambda exporter, theme_obj, opts: exporter.export(article, theme_obj, **opts),
+        article.source_path or "<article>",
+        target,
+        theme,
+        format,
+        time_limit,
+        None,
+        options,
+        "export",
+        files=lambda exporter, theme_obj, opts, stem: exporter.export_files(article, theme_obj, stem=stem, **opts),
+        written=written,
+    )
+    return written
+
+
 def export_bytes(
     article: Article,
     format: str,
@@ -259,11 +288,13 @@ def _export(
     options: Mapping[str, Any],
     caller: str = "export",
     files: Callable[[Any, Theme, dict[str, Any], str], dict[str, bytes]] | None = None,
+    written: list[Path] | None = None,
 ) -> bytes | Path:
     """Pick the exporter for ``target``/``format``, render, write atomically (or, deprecated, return bytes).
 
     :param files: renders the export's files (:meth:`~opedexport.exporters.base.Exporter.export_files`)
         for the target's stem, where an export may write assets beside its document.
+    :param written: receives every path written, the document first (its assets after it).
     """
     if (
         format is None
@@ -301,9 +332,13 @@ def _export(
             build_time,
             options,
         )
-        return write_files(path, produced)[0]
-    data = _render(render, where, exporter_cls, theme, time_limit, build_time, options)
-    write_atomic(path, bytes(data))
+        paths = write_files(path, produced)
+    else:
+        data = _render(render, where, exporter_cls, theme, time_limit, build_time, options)
+        write_atomic(path, bytes(data))
+        paths = [path]
+    if written is not None:
+        written.extend(paths)
     return path
 
 

@@ -177,7 +177,7 @@ def run_job(job: Job, *, send_pdf: Callable[[Any], None] | None = None) -> JobRe
         stylesheet and figures, see :meth:`~opedexport.exporters.pdf.PdfExporter.prepare`) and
         handed to ``send_pdf``, which receives ``None`` if it cannot be (the error is in the result).
     """
-    from .api import export, read_result
+    from .api import _export_article, read_result
     from .registry import registry
 
     formats = list(job.formats)
@@ -196,8 +196,14 @@ def run_job(job: Job, *, send_pdf: Callable[[Any], None] | None = None) -> JobRe
             for name in formats:
                 target = job.out_dir / f"{job.input.stem}{registry.exporter(name).suffix}"
                 try:
-                    export(report.article, target, theme, format=name, time_limit=job.time_limit, **_options(job, name))
-                    result.written.append(target)
+                    result.written += _export_article(
+                        report.article,
+                        target,
+                        theme,
+                        format=name,
+                        time_limit=job.time_limit,
+                        options=_options(job, name),
+                    )
                 except Exception as exc:
                     _fail(result, job.input, exc)
         finally:
