@@ -7,17 +7,19 @@ Layouts are counted by wrapping ``weasyprint.HTML.render``; no test times anythi
 
 from __future__ import annotations
 
+import importlib.util
 import random
-import shutil
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
 from PIL import Image, ImageDraw
 
-from conftest import DATA, SOURCE
+from conftest import SOURCE
 from opedexport import api
 from opedexport.exporters import _pdf_layout as layout
 from opedexport.exporters import pdf as pdfmod
@@ -25,50 +27,29 @@ from opedexport.exporters.pdf import PdfExporter, PdfPage
 from opedexport.theme import Theme
 
 SAMPLE = SOURCE / "nato-diplomasi-pertahanan.md"
-WORDS = (
-    "diplomasi pertahanan negara kerja sama keamanan ancaman kawasan strategi kebijakan militer informasi "
-    "teknologi pelatihan kepercayaan stabilitas global regional konflik kapasitas respons"
-).split()
 
 
-def _sentence(rng: random.Random, words: int) -> str:
-    text = " ".join(rng.choice(WORDS) for _ in range(words))
-    return text[0].upper() + text[1:] + "."
+def _load_bench() -> ModuleType:
+    """``benchmarks/bench.py``: its feature article is the one these counts are about."""
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "bench.py"
+    spec = importlib.util.spec_from_file_location("opedexport_bench", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+_BENCH = _load_bench()
+_sentence = _BENCH.paragraph
 
 
 def _feature(folder: Path, index: int, *, paragraphs: int = 6, seed: int = 0) -> Path:
-    """The benchmark's feature article (benchmarks/bench.py ``make_article``): headings, a figure right
+    """The benchmark's feature article (``make_article`` of benchmarks/bench.py): headings, a figure right
     after the second paragraph, a quote, two lists and two notes.
     """
-    rng = random.Random(seed * 1000 + index)
-    body = [_sentence(rng, 70) for _ in range(paragraphs)]
-    shutil.copyfile(DATA / "images" / "chart.png", folder / "chart.png")
-    parts = [
-        "---",
-        f'title: "Artikel {index}: Diplomasi Pertahanan dan Ancaman Non-Tradisional"',
-        "author:",
-        '  name: "Ratu Hanun T.W.A"',
-        '  affiliation: "Mahasiswi HI UIN Jakarta"',
-        "lang: id",
-        "publication: DepokPos",
-        "date: 2025-05-12",
-        "---",
-        "",
-    ]
-    for i, text in enumerate(body):
-        if i and i % 6 == 2:
-            parts += [f"## Bagian {i // 6 + 1}", ""]
-        text += "[^1]" if i == 1 else "[^2]" if i == 3 else ""
-        parts += [text, ""]
-        if i == 1:
-            parts += ["![Anggaran pertahanan kawasan, 2015-2024](chart.png)", ""]
-            parts += ["> " + _sentence(rng, 30), "> — Cottey dan Forster", ""]
-        if i == 2:
-            parts += [f"- {_sentence(rng, 8)}" for _ in range(4)] + [""]
-            parts += [f"{n}. {_sentence(rng, 10)}" for n in range(1, 4)] + [""]
-    parts += ["[^1]: Cottey dan Forster (2004), *Reshaping Defence Diplomacy*.", "[^2]: " + _sentence(rng, 20), ""]
     path = folder / f"feature-{index}-{seed}-{paragraphs}.md"
-    path.write_text("\n".join(parts), encoding="utf-8")
+    _BENCH.make_article(path, index, paragraphs=paragraphs, seed=seed)
     return path
 
 
