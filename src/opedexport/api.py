@@ -131,47 +131,37 @@ def export(
     :raises RegistryError: when no exporter writes the target's suffix (``"out"`` has none: give
         ``"out.pdf"`` or ``format=…``).
     """
-    return _export(  # type: ignore[return-value]  # bytes only on the deprecated path
-        lambda exporter, theme_obj, opts: exporter.export(article, theme_obj, **opts),
-        article.source_path or "<article>",
-        target,
-        load_theme(theme),
-        format,
-        time_limit,
-        build_time,
-        options,
-        "export",
-        files=lambda exporter, theme_obj, opts, stem: exporter.export_files(article, theme_obj, stem=stem, **opts),
+    return _export_article(  # type: ignore[return-value]  # bytes only on the deprecated path
+        article, target, load_theme(theme), format, time_limit, build_time, options
     )
 
 
 def _export_article(
     article: Article,
-    target: Path,
+    target: str | os.PathLike[str],
     theme: Theme,
-    *,
-    format: str,
+    format: str | None,
     time_limit: float | None,
+    build_time: dt.datetime | None,
     options: Mapping[str, Any],
-) -> list[Path]:
-    """:func:`export` to the path ``target``, returning every file written, the document first (a
-    batch counts and lists them all: the HTML page's assets too).
+    written: list[Path] | None = None,
+) -> bytes | Path:
+    """:func:`export`; ``written`` receives every file written, the document first (a batch counts and
+    lists them all: the HTML page's assets too).
     """
-    written: list[Path] = []
-    _export(
+    return _export(
         lambda exporter, theme_obj, opts: exporter.export(article, theme_obj, **opts),
         article.source_path or "<article>",
         target,
         theme,
         format,
         time_limit,
-        None,
+        build_time,
         options,
         "export",
         files=lambda exporter, theme_obj, opts, stem: exporter.export_files(article, theme_obj, stem=stem, **opts),
         written=written,
     )
-    return written
 
 
 def export_bytes(

@@ -196,14 +196,11 @@ def run_job(job: Job, *, send_pdf: Callable[[Any], None] | None = None) -> JobRe
             for name in formats:
                 target = job.out_dir / f"{job.input.stem}{registry.exporter(name).suffix}"
                 try:
-                    result.written += _export_article(
-                        report.article,
-                        target,
-                        theme,
-                        format=name,
-                        time_limit=job.time_limit,
-                        options=_options(job, name),
+                    written: list[Path] = []
+                    _export_article(
+                        report.article, target, theme, name, job.time_limit, None, _options(job, name), written
                     )
+                    result.written += written
                 except Exception as exc:
                     _fail(result, job.input, exc)
         finally:
