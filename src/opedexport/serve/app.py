@@ -459,7 +459,8 @@ class _Service:
             formats=formats,
             theme=theme,
             theme_within=within,
-            theme_id=self._theme_id(within) if op == "export" else "",
+            # an operator's folder is listed by _run, off the event loop
+            theme_id=self._built_in_id if op == "export" else "",
             lang=q.get("lang") or None,
             options=tuple(options),
             time_limit=self.config.time_limit,
@@ -491,6 +492,11 @@ class _Service:
         try:
             await _receive_upload(request, upload, self.config.max_bytes)
             job = self._job(request, op, upload)
+            if job.op == "export" and job.theme_within is not None:
+                # Every file of the operator's folder is looked at (see _theme_id): a large folder
+                # would hold up every other request if it were listed on the event loop.
+                theme_id = await asyncio.to_thread(self._theme_id, job.theme_within)
+                job = dataclasses.replace(job, theme_id=theme_id)
             key = self._key(job, upload)
             etag = f'W/"{key}"'
             if _matches(request.headers.get("if-none-match"), key):
