@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import limits
 from ._processes import die_with_parent, relax_gc
 from .buildtime import epoch_datetime, using_build_time
 from .errors import ExportError, OpedexportError, ResourceRefusedWarning
@@ -65,6 +66,9 @@ class Job:
     been started with another environment, so the job carries it."""
     options: tuple[tuple[str, Any], ...] = ()
     """Exporter options as pairs; each exporter receives those it declares (``pdf_variant`` only the PDF)."""
+    limits: tuple[tuple[str, int], ...] = ()
+    """The shape limits as the caller had them (:func:`opedexport.limits.current`): a worker process
+    starts with the defaults, so a limit the caller raised must travel with the job."""
 
 
 @dataclass(slots=True)
@@ -152,7 +156,7 @@ def _recording(job: Job) -> Iterator[JobResult]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            with using_build_time(_build_time(job)):
+            with using_build_time(_build_time(job)), limits.using(job.limits):
                 yield result
         except Exception as exc:
             _fail(result, job.input, exc)
@@ -680,6 +684,7 @@ def export_many(
             time_limit=time_limit,
             source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"),
             options=tuple(sorted(options.items())),
+            limits=limits.current(),
         )
         for p in paths
     ]

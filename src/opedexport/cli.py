@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
+from . import limits
 from ._version import version as _version
 from ._weasyprint import enable_fast_import
 from .api import export_collection, formats, load_theme, read_result
@@ -382,6 +383,13 @@ def _positive(value: str) -> int:
     return number
 
 
+def _limit_setting(value: str) -> tuple[str, int]:
+    try:
+        return limits.parse_setting(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _not_negative(value: str) -> float:
     number = float(value)
     if not number >= 0 or number == float("inf"):
@@ -434,6 +442,14 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--debug", action="store_true", help="show tracebacks for failures")
     common.add_argument("--lang", help="the article's language (BCP 47), overriding what is stated or detected")
     common.add_argument("--from", dest="reader", metavar="READER", help="reader name instead of by suffix")
+    common.add_argument(
+        "--limit",
+        action="append",
+        default=[],
+        type=_limit_setting,
+        metavar="NAME=N",
+        help="raise a limit on the input's size or shape, as an error names it (MAX_TEXT_BYTES=4194304); repeatable",
+    )
     output = argparse.ArgumentParser(add_help=False)
     output.add_argument(
         "-f",
@@ -523,7 +539,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     in_main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _on_sigterm) if in_main else None
     try:
-        status: int = args.func(args, rep)
+        with limits.using(getattr(args, "limit", ())):  # a batch's jobs carry them to its workers
+            status: int = args.func(args, rep)
     except KeyboardInterrupt:
         print("opedexport: interrupted", file=sys.stderr)
         return 130

@@ -13,6 +13,9 @@ so a program that needs more (and has the memory) raises it before reading::
     import opedexport.limits
     opedexport.limits.MAX_TABLE_CELLS = 40_000
 
+and the command takes ``--limit MAX_TABLE_CELLS=40000``. A batch carries the values its caller has
+to the processes that run its jobs (:func:`current`, :func:`using`), which start with the defaults.
+
 The input size limit (``max_bytes`` of :func:`opedexport.read`, 20 MiB) stays what it was: it bounds
 the file, images of a DOCX included; the text and markup in it are bounded by the limits below.
 """
@@ -44,9 +47,13 @@ __all__ = [
     "MAX_TABLE_CELLS",
     "MAX_TEXT_BYTES",
     "MAX_TEXT_CHARS",
+    "SETTABLE",
     "check_articles",
+    "current",
     "over",
+    "parse_setting",
     "time_limit",
+    "using",
 ]
 
 #: Seconds one export may take before it is stopped (``None`` or 0 turns the limit off).
@@ -77,13 +84,71 @@ MAX_MANIFEST_BYTES: int = 256 * 1024
 MAX_MANIFEST_ENTRIES: int = 500
 
 
+#: The shape limits above: the names :func:`using` and the command's ``--limit`` accept.
+SETTABLE: tuple[str, ...] = (
+    "MAX_TEXT_BYTES",
+    "MAX_MARKUP_BYTES",
+    "MAX_TEXT_CHARS",
+    "MAX_BLOCKS",
+    "MAX_INLINES",
+    "MAX_TABLE_CELLS",
+    "MAX_NOTES",
+    "MAX_NESTING",
+    "MAX_MANIFEST_BYTES",
+    "MAX_MANIFEST_ENTRIES",
+)
+
+
 def over(what: str, count: int, name: str) -> str:
     """The message for ``count`` of ``what`` over the limit ``opedexport.limits.<name>``."""
     limit = globals()[name]
     return (
-        f"{what}: {count}, over the limit of {limit}; shorten the input, "
-        f"or raise opedexport.limits.{name} if the memory allows"
+        f"{what}: {count}, over the limit of {limit}; shorten the input, or raise the limit if the "
+        f"memory allows (--limit {name}=N on the command line, opedexport.limits.{name} in Python)"
     )
+
+
+def current() -> tuple[tuple[str, int], ...]:
+    """Each settable limit's value in this process, as ``(name, value)`` pairs: what a job carries to
+    a process that started with the defaults.
+    """
+    return tuple((name, globals()[name]) for name in SETTABLE)
+
+
+def parse_setting(text: str) -> tuple[str, int]:
+    """``"MAX_NOTES=5000"`` (any case, ``_`` allowed in the number) as ``("MAX_NOTES", 5000)``.
+
+    :raises ValueError: for a name not in :data:`SETTABLE` or a value that is not a positive integer,
+        with a message that says what is accepted.
+    """
+    name, sep, value = text.partition("=")
+    name = name.strip().upper()
+    if not sep or name not in SETTABLE:
+        raise ValueError(f"{text!r}: give NAME=N, NAME one of {', '.join(SETTABLE)}")
+    try:
+        number = int(value.strip())
+    except ValueError:
+        number = 0
+    if number <= 0:
+        raise ValueError(f"{text!r}: the limit must be a positive whole number")
+    return name, number
+
+
+@contextlib.contextmanager
+def using(values: Iterable[tuple[str, int]]) -> Iterator[None]:
+    """Set the named limits (names from :data:`SETTABLE`) for the block, and put the old values back."""
+    settings = list(values)
+    for name, _ in settings:
+        if name not in SETTABLE:
+            raise ValueError(f"{name!r} is not a limit; limits: {', '.join(SETTABLE)}")
+    before = current()
+    try:
+        for name, value in settings:
+            globals()[name] = int(value)
+        yield
+    finally:
+        for name, value in before:
+            globals()[name] = value
 
 
 def check_articles(articles: Iterable[Article], path: str | Path | None = None) -> None:
