@@ -183,3 +183,36 @@ def test_pdf_text_of_the_english_article(book: Collection, tmp_path: Path) -> No
     indonesian = next(p for p in pages if squash(INDONESIAN_TITLE) in p and p is not contents)
     (author,) = next(a.authors for a in book.articles if a.title == INDONESIAN_TITLE)
     assert squash(f"Oleh {author.name}") in indonesian
+
+
+def test_pdf_structure_tree_gives_an_english_chapter_its_language(book: Collection) -> None:
+    """A screen reader takes the language of a tagged PDF's text from the structure tree: the English
+    chapter's article elements say ``en``; the Indonesian one's inherit the document's ``id``.
+    """
+    import pypdf
+
+    reader = pypdf.PdfReader(io.BytesIO(export(book, "pdf")))
+    catalog = reader.trailer["/Root"]
+    assert catalog["/Lang"] == "id"
+    page_of = {page.indirect_reference.idnum: n for n, page in enumerate(reader.pages)}
+    document = catalog["/StructTreeRoot"]["/K"][0].get_object()
+    lang_by_page = {}
+    for ref in document["/K"]:
+        element = ref.get_object()
+        if element["/S"] == "/Art":
+            lang_by_page[page_of[element.raw_get("/Pg").idnum]] = element.get("/Lang")
+    first_line = {n: squash(page.extract_text())[:200] for n, page in enumerate(reader.pages)}
+    english = [n for n in lang_by_page if squash(ENGLISH_TITLE)[:20] in first_line[n]]
+    indonesian = [n for n in lang_by_page if squash(INDONESIAN_TITLE)[:20] in first_line[n]]
+    assert english and indonesian
+    english_pages = [n for n in lang_by_page if n >= english[0]]
+    assert {lang_by_page[n] for n in english_pages} == {"en"}
+    assert {lang_by_page[n] for n in lang_by_page if n not in english_pages} == {None}
+
+
+def test_an_untagged_pdf_book_has_no_structure_tree_to_mark(book: Collection) -> None:
+    import pypdf
+
+    data = opedexport.export_collection_bytes(book, "pdf", pdf_variant="plain")
+    assert isinstance(data, bytes)
+    assert "/StructTreeRoot" not in pypdf.PdfReader(io.BytesIO(data)).trailer["/Root"]
