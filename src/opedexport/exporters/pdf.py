@@ -74,6 +74,7 @@ from ._pdf_layout import (  # noqa: F401 - re-exported
     PASSES_MAX_PAGES,
     PageFill,
     _fill_holes,
+    _save_chapter_pages,
     _save_last_page,
     page_fills,
 )
@@ -144,6 +145,9 @@ class PdfPage:
     """Whether to lay out again to fill holes a figure left, to save a last page of a few lines
     (:func:`_fill_holes`, :func:`_save_last_page`) and to place a footnote that strayed from its
     call's page the other way: for an article, not for a book (each pass lays out the whole book)."""
+    chapter_passes: bool = False
+    """For a book: whether to lay it out once more, with a chapter whose last page holds a few lines
+    set tighter (:func:`_save_chapter_pages`), when there is such a chapter."""
 
 
 class _RecordingFetcher(Fetcher):
@@ -543,6 +547,7 @@ def _page(
         one_column=theme.layout.columns == 1,
         columns=theme.layout.columns,
         layout_passes=not book,
+        chapter_passes=book,
     )
 
 
@@ -605,7 +610,9 @@ def _write_pdf(page: PdfPage, fetcher: _RecordingFetcher) -> bytes:
     An article (not a book) is first laid out again where that reads better: a figure that left a hole
     at the foot of a page is scaled or deferred (:func:`_fill_holes`), and a last page of a few lines is
     saved by a tighter setting within the theme's limits (:func:`_save_last_page`); a document of
-    more than :data:`PASSES_MAX_PAGES` pages is not, as each pass lays it out again.
+    more than :data:`PASSES_MAX_PAGES` pages is not, as each pass lays it out again. In a book, a
+    chapter whose last page holds a few lines is set tighter the same way, found on the chapter
+    alone, and the book laid out once more only then (:func:`_save_chapter_pages`).
     """
     weasyprint = import_weasyprint()
     options = {"pdf_variant": page.pdf_variant, "pdf_identifier": page.identifier}
@@ -622,8 +629,10 @@ def _write_pdf(page: PdfPage, fetcher: _RecordingFetcher) -> bytes:
         if page.layout_passes and len(document.pages) <= PASSES_MAX_PAGES:
             html_text, document = _fill_holes(html_text, document, lay_out, page.columns)
             html_text, document = _save_last_page(html_text, document, lay_out, page.columns)
+        elif page.chapter_passes:
+            html_text, document = _save_chapter_pages(html_text, document, lay_out, page.columns)
         strays = misplaced_notes(document)
-        # A book is laid out once: laying out every chapter again for one stray note would cost as much
+        # A book is not laid out again for a stray note: laying out every chapter again would cost as much
         # as the first layout (the note is warned of below).
         if strays and page.one_column and page.layout_passes:
             retry = _stylesheet(_ONE_COLUMN_BOX, page.stylesheet_roots, fetcher)
