@@ -165,3 +165,36 @@ def test_an_english_quote_does_not_change_the_language(lang: str, quote: str) ->
 def test_an_english_article_quoting_french_stays_english() -> None:
     text = SHORT["en"] + '\n\n"Les bibliothèques sont le dernier lieu public gratuit", said a librarian in Lyon.'
     assert detect_language(text)[0] == "en"
+
+
+SWEDISH = """Vi måste bygga fler bostäder för unga
+
+Det har blivit nästan omöjligt för unga människor att hitta en egen bostad i de stora städerna. Köerna till hyresrätterna är flera år långa och priserna på bostadsrätter har stigit snabbare än lönerna.
+
+Kommunerna har ett stort ansvar, men staten måste också ta sitt. Det behövs långsiktiga regler som gör det lönsamt att bygga hyresrätter med rimliga hyror."""
+POLISH = """Szkoła potrzebuje spokoju
+
+Od lat polska szkoła przechodzi kolejne reformy, a nauczyciele nie mają czasu, by się do nich przyzwyczaić. Każdy nowy minister zmienia podstawę programową i zasady egzaminów.
+
+Uczniowie i rodzice tracą zaufanie do systemu, który co kilka lat wymyśla się od nowa. Tymczasem najlepsze systemy edukacji na świecie zmieniają się powoli i po długich konsultacjach."""
+RESULTS = """Weekend results
+
+Northfield d. Eastbrook 70-44. Northfield (3-1): Tolliver 25 points, Davies 17 points, Burke 10 points.
+Eastbrook (0-4): Blake 15 points, Dean 2 points, Baker 6 points, Brown 4 points, Upton 3 points.
+Harbor City d. Lakeside 3-1. Harbor City (4-0): Hupfer 1 goal, Patton 1 goal, Nielsen 1 goal.
+Lakeside (3-1): Martinez 1 goal, Robbins 1 save. Westport d. Millbrook 61-21. Westport (2-2): Carter 20 points.
+Millbrook (1-3): Hayes 9 points, Foster 6 points, Grant 4 points, Porter 2 points. Riverside d. Oakdale 8-0.
+Riverside (3-0): Osaro 3 goals, Hara 2 goals, Watts 1 goal, Robinson 1 goal. Oakdale (1-2): Munoz 8 saves.
+Northgate d. Southport 2-1. Northgate (2-1): Reyes 1 goal, Quinn 1 goal. Southport (0-3): Kemp 1 goal.
+Player of the week: Jordan Miles, the goalkeeper of the year, the best of eleven."""
+
+
+@pytest.mark.parametrize("text", [SWEDISH, POLISH], ids=["sv", "pl"])
+def test_a_language_without_rules_is_undetermined(text: str) -> None:
+    """A few of its short words ("en", "de", "om"; "a", "do", "na") are on some lists: too little, too common."""
+    assert detect_language(text) == ("und", 0.0)
+
+
+def test_english_with_few_stop_words_stays_english() -> None:
+    """A list of results has few stop words, but they are English only ("the", "of")."""
+    assert detect_language(RESULTS)[0] == "en"

@@ -22,6 +22,16 @@ _RULES_PACKAGE = "opedexport.readers.rules"
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")  # a hyphenated compound is one word
 #: Below this many stop-word hits the confidence is scaled down: a few words prove little.
 _ENOUGH_HITS = 10
+#: A text of at least this many words ...
+_SHARE_MIN_WORDS = 20
+#: ... of which fewer than this share are the winner's stop words ...
+_MIN_SHARE = 0.08
+#: ... and whose few stop words are weak evidence (those the winner owns, a word on k lists counting
+#: 1/k, scaled down below ten hits, make less than this share of them) is in a language without rules
+#: (Swedish, Polish …) whose short words ("en", "de", "na", "do") happen to be on some lists. Prose in
+#: a language with rules has a share of 0.25 and more; an English list of sports results has 0.03,
+#: but its stop words ("the", "of") are English only.
+_MIN_OWNED = 0.5
 
 
 @cache
@@ -53,6 +63,20 @@ def _defers_to(lang: str) -> frozenset[str]:
     return frozenset(language_rules()[lang].get("defers_to", ()))
 
 
+def _owned(lang: str, hits: Iterable[str], langs: Iterable[str]) -> float:
+    """How much of ``hits`` (stop words of ``lang``) is ``lang``'s own: a word on k lists counts 1/k.
+
+    A language that defers to another holding the word (Malay to Indonesian) is not counted in k.
+    """
+    langs = tuple(langs)
+    owned = 0.0
+    for word in hits:
+        holders = [other for other in langs if word in _stopwords(other)]
+        owners = [h for h in holders if not any(o in _defers_to(h) for o in holders)] or [lang]
+        owned += 1 / len(owners)
+    return owned
+
+
 def detect_language(text: str, candidates: Iterable[str] | None = None) -> tuple[str, float]:
     """Return the most likely language of ``text`` and a confidence between 0 and 1.
 
@@ -71,8 +95,11 @@ def detect_language(text: str, candidates: Iterable[str] | None = None) -> tuple
     :param candidates: BCP 47 codes to choose among (only their primary subtag is
         used); ``None`` means every language that has a rules file. Codes without
         rules are ignored.
-    :returns: ``("und", 0.0)`` when no stop word of a candidate occurs, or when two
-        languages tie for first place (and neither defers to the other).
+    :returns: ``("und", 0.0)`` when no stop word of a candidate occurs, when two
+        languages tie for first place (and neither defers to the other), or when a text
+        of at least twenty words has fewer than 8 % stop words of the winner and those are
+        weak evidence (few, or mostly on other lists too): it is in a language without
+        rules that shares a few short words with them.
     """
     known = known_languages()
     wanted = known if candidates is None else tuple(dict.fromkeys(c.split("-")[0].lower() for c in candidates))
@@ -87,6 +114,13 @@ def detect_language(text: str, candidates: Iterable[str] | None = None) -> tuple
     if len(winners) != 1:
         return "und", 0.0
     lang = winners[0]
+    if (
+        len(words) >= _SHARE_MIN_WORDS
+        and best < _MIN_SHARE * len(words)
+        and _owned(lang, [w for w in words if w in _stopwords(lang)], langs) * min(1.0, best / _ENOUGH_HITS)
+        < _MIN_OWNED * best
+    ):
+        return "und", 0.0
     anyone = frozenset[str]().union(*(_stopwords(other) for other in langs))
     total = sum(w in anyone for w in words)
     return lang, round(best / total * min(1.0, total / _ENOUGH_HITS), 3)

@@ -341,3 +341,109 @@ def test_real_sentences_are_not_boilerplate(line: str) -> None:
     rules = LineRules()
     assert rules.boilerplate(line) is None
     assert rules.boilerplate(line, trailer=True) is None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Die Autorin ist Professorin für Stadtplanung und leitet das Institut für Verkehrswende.",
+        "L’autrice est chercheuse au CNRS et enseigne à Sciences Po.",
+        "La autora es profesora de Ecología en la Universidad de Granada.",
+        "O autor é professor de Economia na Universidade do Porto.",
+        "L’autore è docente di Diritto costituzionale all’Università di Padova.",
+        "De auteur is hoogleraar economie aan de Universiteit Utrecht.",
+        "Penulis ialah pensyarah kanan di Universiti Malaya.",
+    ],
+)
+def test_writer_notes(line: str) -> None:
+    assert LineRules().writer_note(line) == line
+
+
+def with_lines(oped: Oped, before: str, lines: str) -> str:
+    """The op-ed's text with ``lines`` inserted before the line ``before``."""
+    text = (DATA / f"{oped.lang}.txt").read_text(encoding="utf-8")
+    assert before in text
+    return text.replace(before, lines + before, 1)
+
+
+def test_writer_note_and_comments_after_a_german_op_ed() -> None:
+    """The note about the writer becomes her bio; the readers' comments after it are cut off."""
+    text = with_lines(
+        OPEDS[0],
+        "Artikel teilen",
+        "Die Autorin ist Professorin für Stadtplanung und leitet das Institut für Verkehrswende.\n\n"
+        "3 Kommentare\n\nKommentar schreiben\n\nAnna K. schreibt:\n13. Mai 2025\nSehr guter Beitrag, danke!\n\n",
+    )
+    result = TextReader().read(Source(text.encode()))
+    (author,) = result.article.authors
+    assert author.bio.startswith("Die Autorin ist Professorin für Stadtplanung")
+    removed = {r.text: r.rule for r in result.removed}
+    assert removed["3 Kommentare"] == "page:after-article"
+    assert removed["Sehr guter Beitrag, danke!"] == "page:after-article"
+    assert plain_text(result.article.body[-1].children).startswith("Die Stadt der Zukunft")  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("lang", "line"),
+    [
+        ("de", "Dieser Beitrag gibt ausschließlich die persönliche Meinung der Autorin wieder."),
+        ("fr", "Les opinions exprimées dans cette tribune n’engagent que leurs auteurs."),
+        ("es", "Las opiniones expresadas en este artículo son responsabilidad exclusiva de su autora."),
+        ("pt", "Os artigos assinados não refletem necessariamente a opinião do Jornal da Beira."),
+        ("it", "Le opinioni espresse in questo articolo sono esclusivamente quelle dell’autrice."),
+        ("nl", "De inhoud van dit opiniestuk valt onder de verantwoordelijkheid van de auteur."),
+        ("ms", "Pandangan yang dinyatakan dalam artikel ini adalah pandangan peribadi penulis."),
+    ],
+)
+def test_disclosures(lang: str, line: str) -> None:
+    oped = next(o for o in OPEDS if o.lang == lang)
+    share = next(text for text, rule in oped.removed.items() if rule == SHARE)
+    result = TextReader().read(Source(with_lines(oped, share, line + "\n\n").encode()))
+    assert result.article.disclosure == line
+    assert {r.text: r.rule for r in result.removed}[line] == "metadata:disclosure"
+
+
+@pytest.mark.parametrize(
+    ("lang", "line", "rule"),
+    [
+        ("de", "Folgen Sie der Rheinischen Stadtzeitung auf WhatsApp", "boilerplate:call-to-action"),
+        ("de", "Hören Sie unseren Podcast auf Spotify", "boilerplate:call-to-action"),
+        ("de", "Klicken Sie hier, um mehr zu erfahren", "boilerplate:click-here"),
+        ("fr", "Retrouvez toutes nos tribunes sur Google Actualités", "boilerplate:call-to-action"),
+        ("fr", "Téléchargez notre application, cliquez ici", "boilerplate:call-to-action"),
+        ("es", "Descarga nuestra aplicación en Google Play", "boilerplate:call-to-action"),
+        ("es", "Recibe las noticias más importantes en tu WhatsApp", "boilerplate:newsletter"),
+        ("es", "Haz clic aquí para leer la entrevista completa", "boilerplate:click-here"),
+        ("pt", "Acompanhe o Jornal da Beira no Instagram", "boilerplate:call-to-action"),
+        ("pt", "Clique aqui para ver a galeria de fotos", "boilerplate:click-here"),
+        ("it", "Scarica la nostra app su Google Play", "boilerplate:call-to-action"),
+        ("it", "Clicca qui per leggere l’intervista", "boilerplate:click-here"),
+        ("nl", "Luister naar onze podcast op Spotify", "boilerplate:call-to-action"),
+        ("nl", "Klik hier voor het volledige rapport", "boilerplate:click-here"),
+        ("ms", "Sertai saluran Telegram kami untuk berita terkini", "boilerplate:follow-us"),
+        ("ms", "Muat turun aplikasi kami di Google Play", "boilerplate:call-to-action"),
+    ],
+)
+def test_calls_to_action(lang: str, line: str, rule: str) -> None:
+    oped = next(o for o in OPEDS if o.lang == lang)
+    share = next(text for text, rule in oped.removed.items() if rule == SHARE)
+    result = TextReader().read(Source(with_lines(oped, share, line + "\n\n").encode()))
+    assert {r.text: r.rule for r in result.removed}[line] == rule
+
+
+def test_a_language_without_rules_stays_undetermined() -> None:
+    """Swedish shares "en", "de", "om", "nu" with Dutch: too few and too common to make it Dutch."""
+    text = """Vi måste bygga fler bostäder för unga
+
+Av Karin Lindqvist
+
+Det har blivit nästan omöjligt för unga människor att hitta en egen bostad i de stora städerna. Köerna till hyresrätterna är flera år långa och priserna på bostadsrätter har stigit snabbare än lönerna.
+
+Kommunerna har ett stort ansvar, men staten måste också ta sitt. Det behövs långsiktiga regler som gör det lönsamt att bygga hyresrätter med rimliga hyror.
+
+Om vi inte gör något nu kommer en hel generation att stå utanför bostadsmarknaden, och det påverkar både arbetsmarknaden och familjebildningen.
+"""
+    result = TextReader().read(Source(text.encode()))
+    assert result.article.lang == "und"
+    assert any("undetermined" in note for note in result.notes)
+    assert len([b for b in result.article.body if isinstance(b, Paragraph)]) == 3
