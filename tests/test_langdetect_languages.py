@@ -198,3 +198,16 @@ def test_a_language_without_rules_is_undetermined(text: str) -> None:
 def test_english_with_few_stop_words_stays_english() -> None:
     """A list of results has few stop words, but they are English only ("the", "of")."""
     assert detect_language(RESULTS)[0] == "en"
+
+
+def test_every_detected_language_has_labels() -> None:
+    """A language that can be detected prints its own labels: "Por", "Di", "Oleh", not "By"."""
+    from opedexport.i18n import labels_for
+
+    common = ("by", "edited_by", "and", "contents", "notes", "page", "of", "photo", "opinion", "footnote")
+    english = labels_for("en")
+    for lang in known_languages():
+        labels = labels_for(lang)
+        assert all(labels[key] for key in common), lang
+        if lang != "en":
+            assert labels.by != english.by, lang
