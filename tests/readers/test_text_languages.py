@@ -335,6 +335,7 @@ def test_not_bylines(line: str) -> None:
         "Lesen Sie auch die Begründung des Gerichts genau, dann wird vieles klar.",
         "Redaktion und Verlag haben die Entscheidung gemeinsam getroffen.",
         "Kongsi pengalaman anda bersama rakan sekerja adalah penting.",
+        "60 Minutes",  # a programme, not a reading time ("Lesezeit: 4 Min.", "7 minuti di lettura")
     ],
 )
 def test_real_sentences_are_not_boilerplate(line: str) -> None:
