@@ -4,7 +4,7 @@ Each language opedexport knows has a rules file, ``readers/rules/<code>.toml``,
 whose ``stopwords`` list drives detection; the same files hold the text
 reader's boilerplate rules, byline prefixes and month names. Detection
 therefore covers exactly the languages that have rules: adding a language
-is adding one file.
+is adding one file (and its labels in ``labels.toml``).
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from typing import Any
 __all__ = ["detect_language", "known_languages", "language_rules"]
 
 _RULES_PACKAGE = "opedexport.readers.rules"
-_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")  # a hyphenated compound is one word
+#: A word; a hyphenated compound is one ("Non-Tradisional" holds no Italian "non").
+_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 #: Below this many stop-word hits the confidence is scaled down: a few words prove little.
 _ENOUGH_HITS = 10
 #: A text of at least this many words ...
