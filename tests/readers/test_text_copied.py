@@ -127,12 +127,12 @@ def test_indonesian_page_metadata() -> None:
     assert removed[line_of(path, "Tulis Komentar")] == "page:after-article"
 
 
-def test_page_in_a_language_without_rules() -> None:
-    """Spanish has no rules file: the language stays undetermined and neutral features find the article."""
+def test_spanish_page() -> None:
+    """Spanish has a rules file (es.toml) since more languages came: it is detected and its rules apply."""
     result = read_file(COPIED / "es_page.txt")
     article = result.article
-    assert article.lang == "und"
-    assert any("undetermined" in note for note in result.notes)
+    assert article.lang == "es"
+    assert any("language es: detected" in note for note in result.notes)
     assert article.title == "La ciudad que devolvió su río a los vecinos"
     assert article.publication == "Diario del Valle"
     blocks = outline(article.body)

@@ -150,17 +150,21 @@ def _compile(lang: str, data: Mapping[str, Any]) -> _LanguageRules:
     month = _words_regex(list(months)) or "(?!)"
     weekday = _words_regex(data.get("weekdays", [])) or "(?!)"
     label = _words_regex(data.get("date_labels", [])) or "(?!)"
+    joiner = _words_regex(data.get("date_joiners", [])) or "(?!)"  # "12 de mayo de 2025"
     prefix = (
         rf"(?:(?:{label})\s*:?\s*)?(?:[^\W\d][\w.'’ ]{{0,40}}?\s*[,–—-]\s*)?"
         rf"(?:(?:{weekday})\b\.?\s*,?\s*)?(?:(?:{label})\s*:?\s*)?"
     )
     cores = (
-        rf"(?P<d>\d{{1,2}})\s+(?P<mon>{month})\b\.?,?\s+(?P<y>\d{{4}})",
+        rf"(?P<d>\d{{1,2}})(?:\.|er|º)?\s+(?:(?:{joiner})\s+)?(?P<mon>{month})\b\.?,?\s+(?:(?:{joiner})\s+)?(?P<y>\d{{4}})",
         rf"(?P<mon>{month})\b\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})",
         r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})",
         r"(?P<a>\d{1,2})[/.-](?P<b>\d{1,2})[/.-](?P<y>\d{4})",
     )
     joiners = _words_regex([*data.get("author_joiners", []), "&"])
+    # Prefixes that open a byline only in lower case (Italian "di Giulia Bianchi", not "Di Tengah …").
+    lowercase = _words_regex(data.get("byline_prefixes_lowercase", [])) or "(?!)"
+    byline = rf"{_words_regex(data.get('byline_prefixes', [])) or '(?!)'}|(?-i:{lowercase})"
     cta = _words_regex(data.get("cta_verbs", [])) or "(?!)"
     platform = _words_regex(data.get("platforms", [])) or "(?!)"
     click = _words_regex(data.get("click_here", [])) or "(?!)"
@@ -172,7 +176,7 @@ def _compile(lang: str, data: Mapping[str, Any]) -> _LanguageRules:
             for r in data.get("boilerplate", [])
         ),
         byline=re.compile(
-            rf"(?:{_words_regex(data.get('byline_prefixes', [])) or '(?!)'})(?:\s*[:\-–—]\s*|\s+)(?P<rest>.+)",
+            rf"(?:{byline})(?:\s*[:\-–—]\s*|\s+)(?P<rest>.+)",
             re.IGNORECASE,
         ),
         joiners=re.compile(rf"\s+(?:{joiners})\s+", re.IGNORECASE),
