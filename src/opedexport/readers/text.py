@@ -98,6 +98,13 @@ from .base import Reader, ReadResult, Removal, Source
 
 __all__ = ["LineRules", "TextReader"]
 
+#: A run of this many chrome lines inside the article's span is a break between two parts of the page ...
+_BREAK_LINES = 4
+#: ... and a part beyond a break stays only when at least this share of its lines is prose.
+_SEGMENT_PROSE_SHARE = 0.5
+#: ... and holds a paragraph of at least this score (two short sentences' worth of words).
+_SEGMENT_MIN_PARAGRAPH = 2 * _PROSE_MIN_WORDS
+
 
 def _line_score(line: str, stopwords: frozenset[str]) -> float:
     """How much a line looks like article prose: about its length in words when it does, negative when not.
@@ -174,6 +181,68 @@ def _remove_repeats(lines: _Lines, start: int) -> None:
             continue
         for g in grams:
             seen.setdefault(g, i)
+
+
+def _segments(
+    scored: Sequence[tuple[int, float]], first: int, last: int, marked: frozenset[int], intros: frozenset[int]
+) -> list[tuple[int, int]]:
+    """Split positions ``first``..``last`` of ``scored`` at breaks between two parts of the page.
+
+    A break is a run of at least :data:`_BREAK_LINES` chrome lines holding a marked line (one removed
+    as boilerplate: a "Related" heading, a share row …). After a line that introduces a list (``intros``:
+    it ends in a colon) the run's lines up to the first marked one are the list, kept with the part
+    before. Lines scoring zero (short sentences) neither end a run of chrome nor count in it.
+    """
+    segments: list[tuple[int, int]] = []
+    start, run, run_start, mark, previous = first, 0, first, -1, -1
+    for k in range(first, last + 1):
+        score = scored[k][1]
+        if score < 0:
+            if run == 0:
+                run_start, mark = k, -1
+            run += 1
+            if mark < 0 and k in marked:
+                mark = k
+        else:
+            if score > 0 and run >= _BREAK_LINES and mark >= 0:
+                split = mark if previous in intros else run_start
+                if split > start:
+                    segments.append((start, split - 1))
+                    start = k
+            if score > 0 or run == 0:
+                previous = k
+            run = 0
+    segments.append((start, last))
+    return segments
+
+
+def _core_span(
+    scored: Sequence[tuple[int, float]], first: int, last: int, marked: frozenset[int], intros: frozenset[int]
+) -> tuple[int, int]:
+    """Narrow the span ``first``..``last`` to the article: its core and the parts after it that read as prose.
+
+    The span is cut into parts at breaks (:func:`_segments`). The core is the first part with
+    :data:`_MIN_ARTICLE_SCORE` of prose (or the richest part); a part after it stays while at least
+    :data:`_SEGMENT_PROSE_SHARE` of its scored lines are prose and one of them is a real paragraph, so
+    a list of teasers (headline, author, date, first sentence) after a "More from …" heading goes.
+    """
+    segments = _segments(scored, first, last, marked, intros)
+    if len(segments) < 2:
+        return first, last
+
+    def prose(seg: tuple[int, int]) -> tuple[float, float]:
+        values = [s for _, s in scored[seg[0] : seg[1] + 1] if s != 0]
+        positive = sum(s for s in values if s > 0)
+        if max(values, default=0.0) < _SEGMENT_MIN_PARAGRAPH:
+            return positive, 0.0
+        return positive, sum(s > 0 for s in values) / len(values) if values else 0.0
+
+    best = max(prose(seg)[0] for seg in segments)
+    core = next(n for n, seg in enumerate(segments) if prose(seg)[0] >= min(best, _MIN_ARTICLE_SCORE))
+    hi = core
+    while hi + 1 < len(segments) and prose(segments[hi + 1])[1] >= _SEGMENT_PROSE_SHARE:
+        hi += 1
+    return segments[core][0], segments[hi][1]
 
 
 def _article_span(scored: Sequence[tuple[int, float]]) -> tuple[int, int]:
@@ -353,6 +422,9 @@ class TextReader(Reader):
                     last -= 1
                 break
             total += scored[k][1]
+        marked = frozenset(k for k, (i, _) in enumerate(scored) if i in lines.removed)
+        intros = frozenset(k for k, (i, _) in enumerate(scored) if lines.text[i].endswith(":"))
+        first, last = _core_span(scored, first, last, marked, intros)
         return scored[first][0], scored[last][0]
 
     @staticmethod
