@@ -100,6 +100,8 @@ __all__ = ["LineRules", "TextReader"]
 
 #: A run of this many chrome lines inside the article's span is a break between two parts of the page ...
 _BREAK_LINES = 4
+#: The boilerplate rule of the heading of a box about the author after the article: the article ends there.
+_ABOUT_BOX = "boilerplate:about-box"
 #: ... and a part beyond a break stays only when at least this share of its lines is prose.
 _SEGMENT_PROSE_SHARE = 0.5
 #: ... and holds a paragraph of at least this score (two short sentences' worth of words).
@@ -408,14 +410,11 @@ class TextReader(Reader):
                 first, last = anchored
                 break
         total = 0.0
-        for k in range(first, last + 1):  # the readers' comments, or a copyright line, follow the article
+        for k in range(first, last + 1):  # the comments, an author box or a copyright line follow the article
             i = scored[k][0]
             following = lines.text[scored[k + 1][0]] if k + 1 < len(scored) else ""
-            ends = (
-                i in lines.removed
-                and lines.removed[i].rule == "boilerplate:copyright"
-                and bool(_RIGHTS.search(lines.text[i]))
-            )
+            rule = lines.removed[i].rule if i in lines.removed else ""
+            ends = rule == _ABOUT_BOX or (rule == "boilerplate:copyright" and bool(_RIGHTS.search(lines.text[i])))
             if total >= _MIN_ARTICLE_SCORE and (ends or _comment_marker(lines.text[i], following, rules)):
                 last = k - 1
                 while last > first and scored[last][1] < 0:
