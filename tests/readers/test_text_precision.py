@@ -283,3 +283,28 @@ def test_a_filed_under_line_goes() -> None:
     result = read(page(after=("", "Filed under libraries, council, budget")))
     assert removed(result)["Filed under libraries, council, budget"] == "boilerplate:tags-trailer"
     assert kept(result) == PARAGRAPHS
+
+
+def test_a_newsletter_box_of_short_sentences_ends_the_article() -> None:
+    """Short sentences inside the box (zero-scoring lines) join the run of chrome that breaks the page."""
+    box = (
+        "",
+        "Subscribe to our newsletter.",
+        "Stay in the loop.",
+        "Subscribe No thanks",
+        "You are now subscribed. Thank you!",
+        "",
+        "Courier Events",
+        "Valley news and events at your fingertips, every week.",
+        "Quick Links",
+        "Courier shop",
+        "Find a branch",
+        "The Courier offers readers a weekly events service that sends the listings straight to their phones.",
+        "Jobs at the Courier",
+    )
+    result = read(page(after=box))
+    gone = removed(result)
+    assert gone["Subscribe to our newsletter."] == "boilerplate:newsletter"
+    assert gone["Stay in the loop."] == "page:after-article"
+    assert gone[box[11]] == "page:after-article"
+    assert kept(result) == PARAGRAPHS

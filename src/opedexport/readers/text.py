@@ -193,13 +193,13 @@ def _segments(
     A break is a run of at least :data:`_BREAK_LINES` chrome lines holding a marked line (one removed
     as boilerplate: a "Related" heading, a share row …). After a line that introduces a list (``intros``:
     it ends in a colon) the run's lines up to the first marked one are the list, kept with the part
-    before. Lines scoring zero (short sentences) neither end a run of chrome nor count in it.
+    before. A line scoring zero (a short sentence) inside a run of chrome is part of the run.
     """
     segments: list[tuple[int, int]] = []
     start, run, run_start, mark, previous = first, 0, first, -1, -1
     for k in range(first, last + 1):
         score = scored[k][1]
-        if score < 0:
+        if score < 0 or (score == 0 and run):
             if run == 0:
                 run_start, mark = k, -1
             run += 1
