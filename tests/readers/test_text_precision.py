@@ -321,3 +321,34 @@ def test_advert_lines_inside_the_article_go(line: str, rule: str) -> None:
     result = read(page(line, ""))
     assert removed(result)[line] == rule
     assert kept(result) == PARAGRAPHS
+
+
+# --------------------------------------------------------------------------- timestamps
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    [
+        "Associated Press Published 2:16 AM EST Mar 4, 2024",
+        "Updated on: March 4, 2024 / 10:07 AM / Valley Courier",
+        "4 Mar 2024 08:00 GMT",
+        "Diperbarui 4 Maret 2024 10:15 WIB",
+    ],
+)
+def test_a_second_timestamp_inside_the_article_goes(stamp: str) -> None:
+    """The header took the first dateline; another one under the first paragraph is page furniture."""
+    result = read(page(stamp, ""))
+    assert removed(result)[stamp] == "page:timestamp"
+    assert kept(result) == PARAGRAPHS
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "March 4, 2024",  # a date alone may head a part of a diary or a timeline
+        "Doors open at 7:30 pm on March 4, 2024.",  # a short sentence
+    ],
+)
+def test_a_date_heading_or_a_sentence_with_a_date_stays(line: str) -> None:
+    result = read(page(line, ""))
+    assert line in kept(result)

@@ -92,6 +92,7 @@ from ._textlines import (  # the rules and line classifiers this reader shares w
     _publication,
     _site_names,
     _stopword_density,
+    _timestamp,
     _undecorate,
 )
 from .base import Reader, ReadResult, Removal, Source
@@ -183,6 +184,19 @@ def _remove_repeats(lines: _Lines, start: int) -> None:
             continue
         for g in grams:
             seen.setdefault(g, i)
+
+
+def _remove_timestamps(lines: _Lines, first: int, last: int, rules: Sequence[_LanguageRules], lang: str) -> None:
+    """Remove the lines between ``first`` and ``last`` that only say when a story was published or updated.
+
+    The header's dateline is taken before; these are the others: a second dateline under a standfirst,
+    the date and time beside a byline, the dates of a list of teasers. A line that reads as prose (a
+    sentence that mentions a date and a time) stays.
+    """
+    stopwords = rules[0].stopwords if rules and rules[0].lang == lang.split("-")[0].lower() else frozenset()
+    for i in lines.live(first, last + 1):
+        if _line_score(lines.text[i], stopwords) < 0 and _timestamp(lines.text[i], rules):
+            lines.remove(i, "page:timestamp")
 
 
 def _segments(
@@ -347,6 +361,7 @@ class TextReader(Reader):
                 lines.remove(i, DUPLICATE_TITLE)
         authors, date, end = self._header(lines, header_start + 1, rules)
         self._remove_link_lists(lines, first, last, rules, lang)
+        _remove_timestamps(lines, first, last, rules, lang)
         note, date = self._trailer(lines, end, rules, authors, date)
         publication = self._remove_chrome(lines, live[0] + 1, first, last, rules)
         _remove_repeats(lines, live[0] + 1)
