@@ -352,3 +352,27 @@ def test_a_second_timestamp_inside_the_article_goes(stamp: str) -> None:
 def test_a_date_heading_or_a_sentence_with_a_date_stays(line: str) -> None:
     result = read(page(line, ""))
     assert line in kept(result)
+
+
+# --------------------------------------------------------------------------- the standfirst
+
+
+DEK = "A county that closes its branch libraries saves little and loses the rooms its towns gather in."
+
+
+def test_a_standfirst_before_the_byline_under_the_repeated_headline_is_the_dek() -> None:
+    head = ["Opinion", "Why Our Towns Need Their Libraries", "", DEK, "", "By Jane Doe", "March 4, 2024", ""]
+    body = [x for p in PARAGRAPHS for x in (p, "")]
+    result = read("\n".join([TITLE, "", *MENU, "", *head, *body, *FOOTER, ""]))
+    assert result.article.subtitle == DEK
+    assert removed(result)[DEK] == "metadata:subtitle"
+    assert [a.name for a in result.article.authors] == ["Jane Doe"]
+    assert kept(result) == PARAGRAPHS
+
+
+def test_a_first_paragraph_without_a_byline_after_it_stays_in_the_body() -> None:
+    head = ["Opinion", "Why Our Towns Need Their Libraries", "", DEK, ""]
+    body = [x for p in PARAGRAPHS for x in (p, "")]
+    result = read("\n".join([TITLE, "", *MENU, "", *head, *body, *FOOTER, ""]))
+    assert result.article.subtitle == ""
+    assert kept(result) == [DEK, *PARAGRAPHS]

@@ -101,6 +101,10 @@ __all__ = ["LineRules", "TextReader"]
 
 #: A run of this many chrome lines inside the article's span is a break between two parts of the page ...
 _BREAK_LINES = 4
+#: A standfirst (dek) under the page's headline has at most this many words ...
+_DEK_MAX_WORDS = 60
+#: ... and a byline or dateline within this many lines after it.
+_DEK_WINDOW = 3
 #: The boilerplate rule of the heading of a box about the author after the article: the article ends there.
 _ABOUT_BOX = "boilerplate:about-box"
 #: ... and a part beyond a break stays only when at least this share of its lines is prose.
@@ -359,6 +363,8 @@ class TextReader(Reader):
         for i in repeats:
             if i == header_start or i in near:
                 lines.remove(i, DUPLICATE_TITLE)
+        # Under the page's own headline, a standfirst may stand before the byline: it is the dek.
+        subtitle = self._dek(lines, header_start + 1, rules) if header_start != live[0] else ""
         authors, date, end = self._header(lines, header_start + 1, rules)
         self._remove_link_lists(lines, first, last, rules, lang)
         _remove_timestamps(lines, first, last, rules, lang)
@@ -392,6 +398,7 @@ class TextReader(Reader):
             lang=lang,
             disclosure=disclosure,
             publication=publication,
+            subtitle=subtitle,
             source_path=source.path,
         )
         return ReadResult(article, tuple(sorted(lines.removed.values(), key=lambda r: r.line)), tuple(notes))
@@ -493,6 +500,32 @@ class TextReader(Reader):
         """Whether ``name`` (a part of the page title) occurs in a removed line other than the title."""
         folded = name.casefold()
         return any(r.rule != "metadata:title" and folded in r.text.casefold() for r in lines.removed.values())
+
+    @staticmethod
+    def _dek(lines: _Lines, start: int, rules: Sequence[_LanguageRules]) -> str:
+        """Take the standfirst that opens the header, when a byline or dateline follows it; return it or ``""``.
+
+        The first line from ``start`` is the dek (rule ``metadata:subtitle``) when it is a block of its
+        own, of :data:`_PROSE_MIN_WORDS` to :data:`_DEK_MAX_WORDS` words, and one of the
+        :data:`_DEK_WINDOW` lines after it is a byline, a dateline or a timestamp.
+        """
+        live = lines.live(start)[: 1 + _DEK_WINDOW]
+        if len(live) < 2:
+            return ""
+        first = live[0]
+        text = lines.text[first]
+        if first + 1 < len(lines.text) and lines.text[first + 1] and first + 1 not in lines.removed:
+            return ""  # not a block of its own
+        words = len(text.split())
+        if not (_PROSE_MIN_WORDS <= words <= _DEK_MAX_WORDS) or _parse_byline(text, rules) or _parse_date(text, rules):
+            return ""
+        if not any(
+            _parse_byline(lines.text[i], rules) or _parse_date(lines.text[i], rules) or _timestamp(lines.text[i], rules)
+            for i in live[1:]
+        ):
+            return ""
+        lines.remove(first, "metadata:subtitle")
+        return text
 
     @staticmethod
     def _header(lines: _Lines, start: int, rules: Sequence[_LanguageRules]) -> tuple[list[Author], dt.date | None, int]:
