@@ -130,7 +130,7 @@ def test_a_list_introduced_by_a_colon_stays_even_before_a_share_row() -> None:
 
 @pytest.mark.parametrize(
     "heading",
-    ["More from Opinion", "More in World News", "Most read in news", "Latest Business", "Explore further"],
+    ["More from Opinion", "More in World News", "Most read in news", "Our latest stories", "Explore further"],
 )
 def test_story_list_headings_are_boilerplate(heading: str) -> None:
     result = read(page(heading, ""))

@@ -15,11 +15,18 @@ other stories and footers. The article is found as the run of lines that
 scores best as prose (:func:`_line_score`: length, closing punctuation, the
 share of capitalised words, and the stop words of the text's language when it
 is known), starting under the page's own headline when the page repeats the
-title; it ends before the comments or a closing copyright line. The page's
+title; it ends before the comments, an author box ("About the author") or a
+closing copyright line, and at a break (:func:`_segments`: a run of chrome
+holding boilerplate, such as a share row or a "More from …" heading) after
+which the page reads as a list of teasers rather than prose. The page's
 lines around it are removed as ``page:before-article`` and
 ``page:after-article`` (only when at least three lines would go, so a clean
 copy keeps its closing lines), headline lists under "Related" or "Baca juga"
-as ``page:link-list``, and text the page repeats as ``page:repeated-text``.
+as ``page:link-list``, text the page repeats as ``page:repeated-text``, and
+further datelines inside it (a full date with a time or a "Published"
+label, on a line that is not prose) as ``page:timestamp``. Under the page's
+repeated headline, a standfirst followed by the byline or dateline becomes
+the article's subtitle (``metadata:subtitle``).
 Lexicons in the rules files (platforms, call-to-action verbs, click-here
 tails) remove calls to action and bare rows of platform names; a disclosure
 ("The views expressed are the author's own.", "… adalah penulis tamu. Opini
