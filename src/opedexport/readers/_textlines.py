@@ -143,6 +143,10 @@ class _LanguageRules:
     comment_authors: tuple[re.Pattern[str], ...]
     writer_verbs: re.Pattern[str]
     stamp: re.Pattern[str]
+    #: Every boilerplate rule's patterns in one expression, a group ``r<n>`` for rule ``n``: one match a line.
+    boilerplate_line: re.Pattern[str]
+    #: The same with each rule's trailer patterns too.
+    boilerplate_trailer: re.Pattern[str]
 
 
 def _compile(lang: str, data: Mapping[str, Any]) -> _LanguageRules:
@@ -175,12 +179,25 @@ def _compile(lang: str, data: Mapping[str, Any]) -> _LanguageRules:
         rf"|\d{{1,2}}\.?\s+(?:{month})\.?,?\s+\d{{4}}|\d{{4}}-\d{{1,2}}-\d{{1,2}})\b",
         re.IGNORECASE,
     )
+    rules = tuple(
+        _BoilerplateRule(r["id"], patterns(r.get("patterns", [])), patterns(r.get("trailer_patterns", [])))
+        for r in data.get("boilerplate", [])
+    )
+
+    def combined(trailer: bool) -> re.Pattern[str]:
+        # One alternation for all rules (a boilerplate pattern must not name its own groups).
+        alternatives = [
+            f"(?P<r{n}>{'|'.join(f'(?:{p.pattern})' for p in (*rule.anywhere, *(rule.trailer if trailer else ())))})"
+            for n, rule in enumerate(rules)
+            if rule.anywhere or (trailer and rule.trailer)
+        ]
+        return re.compile("|".join(alternatives) or "(?!)", re.IGNORECASE)
+
     return _LanguageRules(
         lang=lang,
-        boilerplate=tuple(
-            _BoilerplateRule(r["id"], patterns(r.get("patterns", [])), patterns(r.get("trailer_patterns", [])))
-            for r in data.get("boilerplate", [])
-        ),
+        boilerplate=rules,
+        boilerplate_line=combined(False),
+        boilerplate_trailer=combined(True),
         byline=re.compile(
             rf"(?:{_words_regex(data.get('byline_prefixes', [])) or '(?!)'})(?:\s*[:\-–—]\s*|\s+)(?P<rest>.+)",
             re.IGNORECASE,
@@ -230,9 +247,10 @@ def _boilerplate(line: str, rules: Sequence[_LanguageRules], *, trailer: bool) -
     if not bare:
         return None
     for lang in rules:
-        for rule in lang.boilerplate:
-            if any(p.fullmatch(bare) for p in (*rule.anywhere, *(rule.trailer if trailer else ()))):
-                return rule.id
+        if m := (lang.boilerplate_trailer if trailer else lang.boilerplate_line).fullmatch(bare):
+            # The first rule whose patterns match: the alternatives are tried in the rules' order.
+            group = next(name for name, value in m.groupdict().items() if value is not None)
+            return lang.boilerplate[int(group[1:])].id
     return None
 
 
