@@ -376,3 +376,14 @@ def test_a_first_paragraph_without_a_byline_after_it_stays_in_the_body() -> None
     result = read("\n".join([TITLE, "", *MENU, "", *head, *body, *FOOTER, ""]))
     assert result.article.subtitle == ""
     assert kept(result) == [DEK, *PARAGRAPHS]
+
+
+def test_a_list_after_a_share_row_in_the_middle_of_the_article_stays() -> None:
+    """After a break, a part that is mostly the items of a list the article introduces is still the article."""
+    items = ("Open the branches", "Keep the van", "Fund the homework club", "Heat the rooms", "Hire a librarian")
+    listed = "\n".join(["What the towns ask for:", "", *items, "", PARAGRAPHS[4]])
+    result = read(page("Share", "Facebook", "Twitter", "Email", "").replace(PARAGRAPHS[4], listed))
+    texts = kept(result)
+    assert [t for t in texts if t in PARAGRAPHS] == PARAGRAPHS
+    assert "What the towns ask for:" in texts
+    assert all(item in " ".join(texts) for item in items)

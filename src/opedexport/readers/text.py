@@ -251,14 +251,23 @@ def _core_span(
     The span is cut into parts at breaks (:func:`_segments`). The core is the first part with
     :data:`_MIN_ARTICLE_SCORE` of prose (or the richest part); a part after it stays while at least
     :data:`_SEGMENT_PROSE_SHARE` of its scored lines are prose and one of them is a real paragraph, so
-    a list of teasers (headline, author, date, first sentence) after a "More from …" heading goes.
+    a list of teasers (headline, author, date, first sentence) after a "More from …" heading goes. The
+    items of a list introduced by a line ending in a colon do not count.
     """
     segments = _segments(scored, first, last, marked, intros)
     if len(segments) < 2:
         return first, last
 
+    # The items of a list the article introduces with a colon are neither prose nor page.
+    listed: set[int] = set()
+    for intro in intros:
+        item = intro + 1
+        while item <= last and scored[item][1] <= 0 and item not in marked:
+            listed.add(item)
+            item += 1
+
     def prose(seg: tuple[int, int]) -> tuple[float, float]:
-        values = [s for _, s in scored[seg[0] : seg[1] + 1] if s != 0]
+        values = [scored[k][1] for k in range(seg[0], seg[1] + 1) if scored[k][1] != 0 and k not in listed]
         positive = sum(s for s in values if s > 0)
         if max(values, default=0.0) < _SEGMENT_MIN_PARAGRAPH:
             return positive, 0.0
