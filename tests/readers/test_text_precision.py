@@ -387,3 +387,12 @@ def test_a_list_after_a_share_row_in_the_middle_of_the_article_stays() -> None:
     assert [t for t in texts if t in PARAGRAPHS] == PARAGRAPHS
     assert "What the towns ask for:" in texts
     assert all(item in " ".join(texts) for item in items)
+
+
+def test_a_short_text_with_a_share_row_keeps_every_paragraph() -> None:
+    """Too little prose to tell the article from the page: a break does not cut the text either."""
+    first = ["The council closed the branch in our town last week.", "It gave no notice.", "Nobody knew why."]
+    last = "Nobody from the council came to explain why the branch had to close so soon after the vote."
+    text = "\n\n".join(["Short Title", *first, "Share\nFacebook\nTwitter\nEmail", last, ""])
+    result = read(text)
+    assert kept(result) == [*first, last]

@@ -249,7 +249,7 @@ def _core_span(
     """Narrow the span ``first``..``last`` to the article: its core and the parts after it that read as prose.
 
     The span is cut into parts at breaks (:func:`_segments`). The core is the first part with
-    :data:`_MIN_ARTICLE_SCORE` of prose (or the richest part); a part after it stays while at least
+    :data:`_MIN_ARTICLE_SCORE` of prose (with none, the span stays whole); a part after it stays while at least
     :data:`_SEGMENT_PROSE_SHARE` of its scored lines are prose and one of them is a real paragraph, so
     a list of teasers (headline, author, date, first sentence) after a "More from …" heading goes. The
     items of a list introduced by a line ending in a colon do not count.
@@ -273,8 +273,9 @@ def _core_span(
             return positive, 0.0
         return positive, sum(s > 0 for s in values) / len(values) if values else 0.0
 
-    best = max(prose(seg)[0] for seg in segments)
-    core = next(n for n, seg in enumerate(segments) if prose(seg)[0] >= min(best, _MIN_ARTICLE_SCORE))
+    if max(prose(seg)[0] for seg in segments) < _MIN_ARTICLE_SCORE:  # too little prose to tell: keep all
+        return first, last
+    core = next(n for n, seg in enumerate(segments) if prose(seg)[0] >= _MIN_ARTICLE_SCORE)
     hi = core
     while hi + 1 < len(segments) and prose(segments[hi + 1])[1] >= _SEGMENT_PROSE_SHARE:
         hi += 1
