@@ -64,6 +64,8 @@ _ANCHORED_CHROME_WEIGHT = 0.5
 _HEADER_WINDOW = 15
 #: Lines before or after the article are page chrome only when there are at least this many.
 _CHROME_MIN_LINES = 3
+#: A line stating when a story was published has at most this many words.
+_STAMP_MAX_WORDS = 25
 #: A call to action has at most this many words; a disclosure at most this many characters.
 _CTA_MAX_WORDS = 20
 _DISCLOSURE_MAX_CHARS = 600
@@ -140,6 +142,11 @@ class _LanguageRules:
     comment_markers: tuple[re.Pattern[str], ...]
     comment_authors: tuple[re.Pattern[str], ...]
     writer_verbs: re.Pattern[str]
+    stamp: re.Pattern[str]
+    #: Every boilerplate rule's patterns in one expression, a group ``r<n>`` for rule ``n``: one match a line.
+    boilerplate_line: re.Pattern[str]
+    #: The same with each rule's trailer patterns too.
+    boilerplate_trailer: re.Pattern[str]
 
 
 def _compile(lang: str, data: Mapping[str, Any]) -> _LanguageRules:
@@ -169,12 +176,32 @@ def _compile(lang: str, data: Mapping[str, Any]) -> _LanguageRules:
     platform = _words_regex(data.get("platforms", [])) or "(?!)"
     click = _words_regex(data.get("click_here", [])) or "(?!)"
     preposition = _words_regex(data.get("platform_prepositions", [])) or "(?!)"
+    stamp = re.compile(
+        rf"\b(?:(?:{month})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}\.?\s+(?:{month})\.?,?\s+\d{{4}}"
+        rf"|\d{{4}}-\d{{1,2}}-\d{{1,2}})\b.*?(?:\b\d{{1,2}}[:.]\d{{2}}\b|\b(?:{label})\b)"
+        rf"|\b(?:\d{{1,2}}[:.]\d{{2}}\b|(?:{label})\b).*?\b(?:(?:{month})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+        rf"|\d{{1,2}}\.?\s+(?:{month})\.?,?\s+\d{{4}}|\d{{4}}-\d{{1,2}}-\d{{1,2}})\b",
+        re.IGNORECASE,
+    )
+    rules = tuple(
+        _BoilerplateRule(r["id"], patterns(r.get("patterns", [])), patterns(r.get("trailer_patterns", [])))
+        for r in data.get("boilerplate", [])
+    )
+
+    def combined(trailer: bool) -> re.Pattern[str]:
+        # One alternation for all rules (a boilerplate pattern must not name its own groups).
+        alternatives = [
+            f"(?P<r{n}>{'|'.join(f'(?:{p.pattern})' for p in (*rule.anywhere, *(rule.trailer if trailer else ())))})"
+            for n, rule in enumerate(rules)
+            if rule.anywhere or (trailer and rule.trailer)
+        ]
+        return re.compile("|".join(alternatives) or "(?!)", re.IGNORECASE)
+
     return _LanguageRules(
         lang=lang,
-        boilerplate=tuple(
-            _BoilerplateRule(r["id"], patterns(r.get("patterns", [])), patterns(r.get("trailer_patterns", [])))
-            for r in data.get("boilerplate", [])
-        ),
+        boilerplate=rules,
+        boilerplate_line=combined(False),
+        boilerplate_trailer=combined(True),
         byline=re.compile(
             rf"(?:{byline})(?:\s*[:\-–—]\s*|\s+)(?P<rest>.+)",
             re.IGNORECASE,
@@ -195,6 +222,7 @@ def _compile(lang: str, data: Mapping[str, Any]) -> _LanguageRules:
         platform_row=re.compile(rf"(?:(?:{platform})[\s,|·•/]*){{2,}}", re.IGNORECASE),
         comment_markers=patterns(data.get("comment_markers", [])),
         comment_authors=patterns(data.get("comment_authors", [])),
+        stamp=stamp,
         writer_verbs=re.compile(rf"(?:{_words_regex(data.get('writer_verbs', [])) or '(?!)'})\b", re.IGNORECASE),
         follow_name=tuple(
             re.compile(p.replace("{name}", _PUBLICATION).replace("{platform}", platform), re.IGNORECASE)
@@ -223,9 +251,10 @@ def _boilerplate(line: str, rules: Sequence[_LanguageRules], *, trailer: bool) -
     if not bare:
         return None
     for lang in rules:
-        for rule in lang.boilerplate:
-            if any(p.fullmatch(bare) for p in (*rule.anywhere, *(rule.trailer if trailer else ()))):
-                return rule.id
+        if m := (lang.boilerplate_trailer if trailer else lang.boilerplate_line).fullmatch(bare):
+            # The first rule whose patterns match: the alternatives are tried in the rules' order.
+            group = next(name for name, value in m.groupdict().items() if value is not None)
+            return lang.boilerplate[int(group[1:])].id
     return None
 
 
@@ -364,6 +393,15 @@ def _lexicon_rule(line: str, rules: Sequence[_LanguageRules]) -> str | None:
         if lang.call_to_action.fullmatch(bare):
             return "call-to-action"
     return None
+
+
+def _timestamp(line: str, rules: Sequence[_LanguageRules]) -> bool:
+    """Whether a short line states when something was published: a full date with a time or a label.
+
+    ``Published 2:16 AM EST Nov 20, 2019``, ``20 Nov 2019 08:00 GMT``, ``Updated on: November 19, 2019``:
+    the date's month names and the labels (``published``, ``diperbarui`` …) come from the lexicons.
+    """
+    return len(line.split()) <= _STAMP_MAX_WORDS and any(r.stamp.search(line) for r in rules)
 
 
 def _disclosure(line: str, rules: Sequence[_LanguageRules]) -> bool:

@@ -15,11 +15,18 @@ other stories and footers. The article is found as the run of lines that
 scores best as prose (:func:`_line_score`: length, closing punctuation, the
 share of capitalised words, and the stop words of the text's language when it
 is known), starting under the page's own headline when the page repeats the
-title; it ends before the comments or a closing copyright line. The page's
+title; it ends before the comments, an author box ("About the author") or a
+closing copyright line, and at a break (:func:`_segments`: a run of chrome
+holding boilerplate, such as a share row or a "More from …" heading) after
+which the page reads as a list of teasers rather than prose. The page's
 lines around it are removed as ``page:before-article`` and
 ``page:after-article`` (only when at least three lines would go, so a clean
 copy keeps its closing lines), headline lists under "Related" or "Baca juga"
-as ``page:link-list``, and text the page repeats as ``page:repeated-text``.
+as ``page:link-list``, text the page repeats as ``page:repeated-text``, and
+further datelines inside it (a full date with a time or a "Published"
+label, on a line that is not prose) as ``page:timestamp``. Under the page's
+repeated headline, a standfirst followed by the byline or dateline becomes
+the article's subtitle (``metadata:subtitle``).
 Lexicons in the rules files (platforms, call-to-action verbs, click-here
 tails) remove calls to action and bare rows of platform names; a disclosure
 ("The views expressed are the author's own.", "… adalah penulis tamu. Opini
@@ -92,11 +99,25 @@ from ._textlines import (  # the rules and line classifiers this reader shares w
     _publication,
     _site_names,
     _stopword_density,
+    _timestamp,
     _undecorate,
 )
 from .base import Reader, ReadResult, Removal, Source
 
 __all__ = ["LineRules", "TextReader"]
+
+#: A run of this many chrome lines inside the article's span is a break between two parts of the page ...
+_BREAK_LINES = 4
+#: A standfirst (dek) under the page's headline has at most this many words ...
+_DEK_MAX_WORDS = 60
+#: ... and a byline or dateline within this many lines after it.
+_DEK_WINDOW = 3
+#: The boilerplate rule of the heading of a box about the author after the article: the article ends there.
+_ABOUT_BOX = "boilerplate:about-box"
+#: ... and a part beyond a break stays only when at least this share of its lines is prose.
+_SEGMENT_PROSE_SHARE = 0.5
+#: ... and holds a paragraph of at least this score (two short sentences' worth of words).
+_SEGMENT_MIN_PARAGRAPH = 2 * _PROSE_MIN_WORDS
 
 
 def _line_score(line: str, stopwords: frozenset[str]) -> float:
@@ -174,6 +195,91 @@ def _remove_repeats(lines: _Lines, start: int) -> None:
             continue
         for g in grams:
             seen.setdefault(g, i)
+
+
+def _remove_timestamps(lines: _Lines, first: int, last: int, rules: Sequence[_LanguageRules], lang: str) -> None:
+    """Remove the lines between ``first`` and ``last`` that only say when a story was published or updated.
+
+    The header's dateline is taken before; these are the others: a second dateline under a standfirst,
+    the date and time beside a byline, the dates of a list of teasers. A line that reads as prose (a
+    sentence that mentions a date and a time) stays.
+    """
+    stopwords = rules[0].stopwords if rules and rules[0].lang == lang.split("-")[0].lower() else frozenset()
+    for i in lines.live(first, last + 1):
+        if _line_score(lines.text[i], stopwords) < 0 and _timestamp(lines.text[i], rules):
+            lines.remove(i, "page:timestamp")
+
+
+def _segments(
+    scored: Sequence[tuple[int, float]], first: int, last: int, marked: frozenset[int], intros: frozenset[int]
+) -> list[tuple[int, int]]:
+    """Split positions ``first``..``last`` of ``scored`` at breaks between two parts of the page.
+
+    A break is a run of at least :data:`_BREAK_LINES` chrome lines holding a marked line (one removed
+    as boilerplate: a "Related" heading, a share row …). After a line that introduces a list (``intros``:
+    it ends in a colon) the run's lines up to the first marked one are the list, kept with the part
+    before. A line scoring zero (a short sentence) inside a run of chrome is part of the run.
+    """
+    segments: list[tuple[int, int]] = []
+    start, run, run_start, mark, previous = first, 0, first, -1, -1
+    for k in range(first, last + 1):
+        score = scored[k][1]
+        if score < 0 or (score == 0 and run):
+            if run == 0:
+                run_start, mark = k, -1
+            run += 1
+            if mark < 0 and k in marked:
+                mark = k
+        else:
+            if score > 0 and run >= _BREAK_LINES and mark >= 0:
+                split = mark if previous in intros else run_start
+                if split > start:
+                    segments.append((start, split - 1))
+                    start = k
+            if score > 0 or run == 0:
+                previous = k
+            run = 0
+    segments.append((start, last))
+    return segments
+
+
+def _core_span(
+    scored: Sequence[tuple[int, float]], first: int, last: int, marked: frozenset[int], intros: frozenset[int]
+) -> tuple[int, int]:
+    """Narrow the span ``first``..``last`` to the article: its core and the parts after it that read as prose.
+
+    The span is cut into parts at breaks (:func:`_segments`). The core is the first part with
+    :data:`_MIN_ARTICLE_SCORE` of prose (with none, the span stays whole); a part after it stays while at least
+    :data:`_SEGMENT_PROSE_SHARE` of its scored lines are prose and one of them is a real paragraph, so
+    a list of teasers (headline, author, date, first sentence) after a "More from …" heading goes. The
+    items of a list introduced by a line ending in a colon do not count.
+    """
+    segments = _segments(scored, first, last, marked, intros)
+    if len(segments) < 2:
+        return first, last
+
+    # The items of a list the article introduces with a colon are neither prose nor page.
+    listed: set[int] = set()
+    for intro in intros:
+        item = intro + 1
+        while item <= last and scored[item][1] <= 0 and item not in marked:
+            listed.add(item)
+            item += 1
+
+    def prose(seg: tuple[int, int]) -> tuple[float, float]:
+        values = [scored[k][1] for k in range(seg[0], seg[1] + 1) if scored[k][1] != 0 and k not in listed]
+        positive = sum(s for s in values if s > 0)
+        if max(values, default=0.0) < _SEGMENT_MIN_PARAGRAPH:
+            return positive, 0.0
+        return positive, sum(s > 0 for s in values) / len(values) if values else 0.0
+
+    if max(prose(seg)[0] for seg in segments) < _MIN_ARTICLE_SCORE:  # too little prose to tell: keep all
+        return first, last
+    core = next(n for n, seg in enumerate(segments) if prose(seg)[0] >= _MIN_ARTICLE_SCORE)
+    hi = core
+    while hi + 1 < len(segments) and prose(segments[hi + 1])[1] >= _SEGMENT_PROSE_SHARE:
+        hi += 1
+    return segments[core][0], segments[hi][1]
 
 
 def _article_span(scored: Sequence[tuple[int, float]]) -> tuple[int, int]:
@@ -274,8 +380,11 @@ class TextReader(Reader):
         for i in repeats:
             if i == header_start or i in near:
                 lines.remove(i, DUPLICATE_TITLE)
+        # Under the page's own headline, a standfirst may stand before the byline: it is the dek.
+        subtitle = self._dek(lines, header_start + 1, rules) if header_start != live[0] else ""
         authors, date, end = self._header(lines, header_start + 1, rules)
         self._remove_link_lists(lines, first, last, rules, lang)
+        _remove_timestamps(lines, first, last, rules, lang)
         note, date = self._trailer(lines, end, rules, authors, date)
         publication = self._remove_chrome(lines, live[0] + 1, first, last, rules)
         _remove_repeats(lines, live[0] + 1)
@@ -306,6 +415,7 @@ class TextReader(Reader):
             lang=lang,
             disclosure=disclosure,
             publication=publication,
+            subtitle=subtitle,
             source_path=source.path,
         )
         return ReadResult(article, tuple(sorted(lines.removed.values(), key=lambda r: r.line)), tuple(notes))
@@ -339,20 +449,20 @@ class TextReader(Reader):
                 first, last = anchored
                 break
         total = 0.0
-        for k in range(first, last + 1):  # the readers' comments, or a copyright line, follow the article
+        for k in range(first, last + 1):  # the comments, an author box or a copyright line follow the article
             i = scored[k][0]
             following = lines.text[scored[k + 1][0]] if k + 1 < len(scored) else ""
-            ends = (
-                i in lines.removed
-                and lines.removed[i].rule == "boilerplate:copyright"
-                and bool(_RIGHTS.search(lines.text[i]))
-            )
+            rule = lines.removed[i].rule if i in lines.removed else ""
+            ends = rule == _ABOUT_BOX or (rule == "boilerplate:copyright" and bool(_RIGHTS.search(lines.text[i])))
             if total >= _MIN_ARTICLE_SCORE and (ends or _comment_marker(lines.text[i], following, rules)):
                 last = k - 1
                 while last > first and scored[last][1] < 0:
                     last -= 1
                 break
             total += scored[k][1]
+        marked = frozenset(k for k, (i, _) in enumerate(scored) if i in lines.removed)
+        intros = frozenset(k for k, (i, _) in enumerate(scored) if lines.text[i].endswith(":"))
+        first, last = _core_span(scored, first, last, marked, intros)
         return scored[first][0], scored[last][0]
 
     @staticmethod
@@ -407,6 +517,32 @@ class TextReader(Reader):
         """Whether ``name`` (a part of the page title) occurs in a removed line other than the title."""
         folded = name.casefold()
         return any(r.rule != "metadata:title" and folded in r.text.casefold() for r in lines.removed.values())
+
+    @staticmethod
+    def _dek(lines: _Lines, start: int, rules: Sequence[_LanguageRules]) -> str:
+        """Take the standfirst that opens the header, when a byline or dateline follows it; return it or ``""``.
+
+        The first line from ``start`` is the dek (rule ``metadata:subtitle``) when it is a block of its
+        own, of :data:`_PROSE_MIN_WORDS` to :data:`_DEK_MAX_WORDS` words, and one of the
+        :data:`_DEK_WINDOW` lines after it is a byline, a dateline or a timestamp.
+        """
+        live = lines.live(start)[: 1 + _DEK_WINDOW]
+        if len(live) < 2:
+            return ""
+        first = live[0]
+        text = lines.text[first]
+        if first + 1 < len(lines.text) and lines.text[first + 1] and first + 1 not in lines.removed:
+            return ""  # not a block of its own
+        words = len(text.split())
+        if not (_PROSE_MIN_WORDS <= words <= _DEK_MAX_WORDS) or _parse_byline(text, rules) or _parse_date(text, rules):
+            return ""
+        if not any(
+            _parse_byline(lines.text[i], rules) or _parse_date(lines.text[i], rules) or _timestamp(lines.text[i], rules)
+            for i in live[1:]
+        ):
+            return ""
+        lines.remove(first, "metadata:subtitle")
+        return text
 
     @staticmethod
     def _header(lines: _Lines, start: int, rules: Sequence[_LanguageRules]) -> tuple[list[Author], dt.date | None, int]:
