@@ -448,3 +448,35 @@ Om vi inte gör något nu kommer en hel generation att stå utanför bostadsmark
     assert result.article.lang == "und"
     assert any("undetermined" in note for note in result.notes)
     assert len([b for b in result.article.body if isinstance(b, Paragraph)]) == 3
+
+
+@pytest.mark.parametrize(
+    ("lang", "about", "cookies"),
+    [
+        ("de", "Über die Autorin", "Diese Website verwendet Cookies, um Ihnen das beste Erlebnis zu bieten."),
+        ("fr", "À propos de l'auteure", "Ce site utilise des cookies pour améliorer votre expérience."),
+        ("es", "Sobre la autora", "Este sitio web utiliza cookies para mejorar su experiencia."),
+        ("pt", "Sobre a autora", "Este site utiliza cookies para melhorar a sua experiência."),
+        ("it", "L’autrice", "Questo sito utilizza cookie per migliorare la tua esperienza."),
+        ("nl", "Over de auteur", "Deze website gebruikt cookies om uw ervaring te verbeteren."),
+        ("ms", "Tentang penulis", "Laman web ini menggunakan kuki untuk pengalaman yang lebih baik."),
+    ],
+)
+def test_an_author_box_and_a_cookie_notice_in_each_language(lang: str, about: str, cookies: str) -> None:
+    """The heading of a box about the writer goes as "About the author" does in English (on a page
+    copied whole, the article ends there); a cookie notice goes wherever it stands."""
+    oped = next(o for o in OPEDS if o.lang == lang)
+    text = (DATA / f"{lang}.txt").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    last = max(i for i, line in enumerate(lines) if line.startswith(oped.paragraphs[-1]))
+    box = ["", about, "Sie schreibt seit zwanzig Jahren über Städte und ihre Bewohner.", ""]
+    lines[last + 1 : last + 1] = box
+    lines.insert(1, cookies)
+    result = TextReader().read(Source("\n".join(lines).encode()))
+    removed = {r.text: r.rule for r in result.removed}
+    assert removed[about] == "boilerplate:about-box"
+    assert removed[cookies] == "boilerplate:cookie-notice"
+    paragraphs = [plain_text(b.children) for b in result.article.body if isinstance(b, Paragraph)]
+    for text, opening in zip(paragraphs, oped.paragraphs, strict=False):
+        assert text.startswith(opening)
+    assert len(paragraphs) >= len(oped.paragraphs)
