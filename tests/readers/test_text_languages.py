@@ -463,8 +463,8 @@ Om vi inte gör något nu kommer en hel generation att stå utanför bostadsmark
     ],
 )
 def test_an_author_box_and_a_cookie_notice_in_each_language(lang: str, about: str, cookies: str) -> None:
-    """The heading of a box about the writer goes as "About the author" does in English (on a page
-    copied whole, the article ends there); a cookie notice goes wherever it stands."""
+    """The heading of a box about the writer goes as "About the author" does in English, and the
+    paragraph under it is the writer's bio; a cookie notice goes wherever it stands."""
     oped = next(o for o in OPEDS if o.lang == lang)
     text = (DATA / f"{lang}.txt").read_text(encoding="utf-8")
     lines = text.splitlines()
@@ -476,7 +476,12 @@ def test_an_author_box_and_a_cookie_notice_in_each_language(lang: str, about: st
     removed = {r.text: r.rule for r in result.removed}
     assert removed[about] == "boilerplate:about-box"
     assert removed[cookies] == "boilerplate:cookie-notice"
+    assert removed[box[2]] == "metadata:writer-note"
+    if len(result.article.authors) == 1:
+        assert result.article.authors[0].bio == box[2]
+    else:  # a note naming no single author of several becomes the disclosure, as a writer's note does
+        assert box[2] in result.article.disclosure
     paragraphs = [plain_text(b.children) for b in result.article.body if isinstance(b, Paragraph)]
-    for text, opening in zip(paragraphs, oped.paragraphs, strict=False):
+    assert len(paragraphs) == len(oped.paragraphs)
+    for text, opening in zip(paragraphs, oped.paragraphs, strict=True):
         assert text.startswith(opening)
-    assert len(paragraphs) >= len(oped.paragraphs)

@@ -232,7 +232,8 @@ def test_an_author_box_after_the_article_goes() -> None:
     result = read(page(after=box))
     gone = removed(result)
     assert gone["About the author"] == "boilerplate:about-box"
-    assert gone[box[2]] == "page:after-article"
+    # the paragraph under the box's heading is the writer's bio, not the article
+    assert gone[box[2]] == "metadata:writer-note"
     assert kept(result) == PARAGRAPHS
 
 
@@ -396,3 +397,31 @@ def test_a_short_text_with_a_share_row_keeps_every_paragraph() -> None:
     text = "\n\n".join(["Short Title", *first, "Share\nFacebook\nTwitter\nEmail", last, ""])
     result = read(text)
     assert kept(result) == [*first, last]
+
+
+def test_the_paragraph_under_an_author_box_in_a_clean_copy_is_the_bio() -> None:
+    # Copied without the page around it, the article does not end at the box: its paragraph is the bio.
+    text = "\n\n".join(
+        [
+            "The Branch Library Was the Town's Living Room",
+            "By Jane Doe",
+            *PARAGRAPHS,
+            "About the author",
+            "Jane Doe writes about local government for the Courier and lives in the valley.",
+            "Share this article",
+        ]
+    )
+    result = TextReader().read(Source(text.encode()))
+    gone = removed(result)
+    assert gone["About the author"] == "boilerplate:about-box"
+    assert gone["Jane Doe writes about local government for the Courier and lives in the valley."] == (
+        "metadata:writer-note"
+    )
+    assert result.article.authors[0].bio.startswith("Jane Doe writes about local government")
+    assert kept(result) == PARAGRAPHS
+
+
+def test_a_heading_like_line_under_an_author_box_is_not_a_bio() -> None:
+    text = "\n\n".join(["A Title for the Test", "By Jane Doe", *PARAGRAPHS, "About the author", "More stories"])
+    result = TextReader().read(Source(text.encode()))
+    assert result.article.authors[0].bio is None or "More stories" not in result.article.authors[0].bio

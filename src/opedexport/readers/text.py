@@ -385,11 +385,12 @@ class TextReader(Reader):
         authors, date, end = self._header(lines, header_start + 1, rules)
         self._remove_link_lists(lines, first, last, rules, lang)
         _remove_timestamps(lines, first, last, rules, lang)
+        about = _about_box_note(lines, end)
         note, date = self._trailer(lines, end, rules, authors, date)
         publication = self._remove_chrome(lines, live[0] + 1, first, last, rules)
         _remove_repeats(lines, live[0] + 1)
         more, date = self._trailer(lines, end, rules, authors, date)
-        note = " ".join(n for n in (more, note) if n)
+        note = " ".join(n for n in (about, more, note) if n)
         if note and len(authors) == 1:
             authors[0] = replace(authors[0], bio=note)
         elif note:
@@ -594,6 +595,31 @@ class TextReader(Reader):
             else:
                 break
         return " ".join(notes), date
+
+
+#: At most this many lines under an author box's heading are the note about the writer.
+_ABOUT_NOTE_LINES = 4
+
+
+def _about_box_note(lines: _Lines, start: int) -> str:
+    """The paragraph under the last heading of a box about the writer (``About the author``), where the
+    article did not already end there: it is the note about the writer, removed as such. On a page
+    copied whole the article ends at that heading and what follows went with the page.
+    """
+    heads = [i for i, removal in lines.removed.items() if i >= start and removal.rule == _ABOUT_BOX]
+    if not heads:
+        return ""
+    taken: list[int] = []
+    for i in range(max(heads) + 1, len(lines.text)):
+        if i in lines.removed or (not lines.text[i] and taken) or len(taken) == _ABOUT_NOTE_LINES:
+            break
+        if lines.text[i]:
+            taken.append(i)
+    if not taken or not _looks_like_body(lines.text[taken[0]]):
+        return ""
+    for i in taken:
+        lines.remove(i, "metadata:writer-note")
+    return " ".join(_undecorate(lines.text[i]) for i in taken)
 
 
 def _blocks(lines: _Lines) -> list[Block]:
