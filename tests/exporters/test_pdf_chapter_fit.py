@@ -19,8 +19,9 @@ from test_pdf import squash
 import opedexport
 from conftest import DATA
 from opedexport.collection import load_manifest
-from opedexport.exporters import _pdf_layout, pdf
-from opedexport.exporters._pdf_layout import FEW_LINES, chapter_pages, page_fills
+from opedexport.exporters import _pdf_chapters, pdf
+from opedexport.exporters._pdf_chapters import chapter_pages
+from opedexport.exporters._pdf_layout import FEW_LINES, page_fills
 from opedexport.model import Paragraph, plain_text
 
 
@@ -104,13 +105,13 @@ def test_no_text_is_lost_and_the_contents_follow_the_pages(newspaper_book: dict[
 
 def test_a_book_without_such_chapters_is_laid_out_once(monkeypatch: pytest.MonkeyPatch) -> None:
     layouts = []
-    real = _pdf_layout.chapter_pages
+    real = _pdf_chapters.chapter_pages
 
     def count(document: Any) -> dict[str, list[int]]:
         layouts.append(len(document.pages))
         return real(document)
 
-    monkeypatch.setattr(_pdf_layout, "chapter_pages", count)
+    monkeypatch.setattr(_pdf_chapters, "chapter_pages", count)
     collection = load_manifest(DATA / "collection" / "manifest.yaml")
     opedexport.export_collection_bytes(collection, "pdf", theme=opedexport.load_theme("default"))
     first = layouts[0]

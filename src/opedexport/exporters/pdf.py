@@ -67,6 +67,7 @@ from ..model import Collection
 from ..theme import Theme, themes_dir
 from ._common import pdf_book_file_id, pdf_file_id
 from ._html import XHTML_NS, ImageSrc, css_for, environment, render_article, to_html_string
+from ._pdf_chapters import _save_chapter_pages, tag_languages
 from ._pdf_layout import (  # noqa: F401 - re-exported
     FEW_LINES,
     HOLE_LIMIT,
@@ -74,7 +75,6 @@ from ._pdf_layout import (  # noqa: F401 - re-exported
     PASSES_MAX_PAGES,
     PageFill,
     _fill_holes,
-    _save_chapter_pages,
     _save_last_page,
     page_fills,
 )
@@ -652,61 +652,6 @@ def _write_pdf(page: PdfPage, fetcher: _RecordingFetcher) -> bytes:
     if not isinstance(data, bytes):  # pragma: no cover - write_pdf without a target returns bytes
         raise ExportError("pdf: WeasyPrint returned no data")
     return data
-
-
-def tag_languages(document: Any, pdf: Any) -> None:
-    """A WeasyPrint ``finisher``: in a tagged PDF, give each article element (``/Art``, from an
-    ``<article>``) whose ``lang`` is not the document's a ``/Lang`` of its own, so a book's chapter in
-    another language is read aloud in its language (PDF 1.7, 14.9.2). WeasyPrint 70 writes only the
-    document's ``/Lang``.
-
-    WeasyPrint makes one ``/Art`` per page an article's box reaches, children of ``/Document`` in page
-    order. On each page they are matched with the page's ``<article>`` boxes in the same order; a
-    page whose counts differ is left as it is.
-    """
-    root_ref = pdf.catalog.get("StructTreeRoot")
-    if root_ref is None:  # an untagged PDF
-        return
-    document_lang = getattr(pdf.catalog.get("Lang"), "string", None)
-    structure_root = pdf.objects[int(root_ref.split()[0])]
-    top = pdf.objects[int(structure_root["K"][0].split()[0])]
-    arts: dict[bytes, list[Any]] = {}
-    for ref in top["K"]:
-        element = pdf.objects[int(ref.split()[0])]
-        if element.get("S") == "/Art":
-            arts.setdefault(element["Pg"], []).append(element)
-    if not arts:
-        return
-    import pydyf  # WeasyPrint's own PDF writer, imported with it
-
-    for page, page_ref in zip(document.pages, pdf.page_references, strict=False):
-        elements = arts.get(page_ref, [])
-        langs = _article_langs(getattr(page, "_page_box", None))
-        if len(elements) != len(langs):
-            continue
-        for element, lang in zip(elements, langs, strict=True):
-            if lang and lang != document_lang:
-                element["Lang"] = pydyf.String(lang)
-
-
-def _article_langs(page_box: Any) -> list[str | None]:
-    """The ``lang`` of each outermost ``<article>`` box on a page, in document order (margin boxes,
-    which WeasyPrint leaves out of the structure tree, are skipped).
-    """
-    if page_box is None:
-        return []
-    from weasyprint.formatting_structure import boxes
-
-    langs: list[str | None] = []
-    stack = [child for child in page_box.children if not isinstance(child, boxes.MarginBox)]
-    stack.reverse()
-    while stack:
-        box = stack.pop()
-        if getattr(box, "element_tag", None) == "article" and box.element is not None:
-            langs.append(box.element.get("lang"))
-            continue
-        stack.extend(reversed(getattr(box, "children", ()) or ()))
-    return langs
 
 
 #: The body as a one-column multi-column box: WeasyPrint's other way of placing footnotes.
