@@ -23,7 +23,7 @@ import pytest
 
 import opedexport
 from opedexport.cli import main
-from opedexport.errors import OpedexportError, ResourceRefusedWarning
+from opedexport.errors import OpedexportError, OpedexportWarning, ResourceRefusedWarning
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src"
@@ -196,6 +196,42 @@ def test_a_byline_time_and_category_are_not_the_affiliation() -> None:
     (author,) = opedexport.read(text=page, format="html").authors
     assert author.name == "Tim Childers"
     assert author.affiliation in ("", "Live Science Contributor")
+
+
+@pytest.mark.xfail(strict=True, reason="the site name stays in the title when og:title carries it")
+def test_the_site_name_is_not_part_of_the_title() -> None:
+    """The Beachbody Blog's page prints as "How to Tackle Game Day Snack Temptations | The Beachbody Blog",
+    though ``og:site_name`` names the site and the ``<h1>`` is the bare headline."""
+    page = f"""<!doctype html><html lang="en"><head><title>How to Tackle Game Day Snacks | The Beachbody Blog</title>
+<meta property="og:title" content="How to Tackle Game Day Snacks | The Beachbody Blog">
+<meta property="og:site_name" content="The Beachbody Blog"></head><body>
+<article><h1>How to Tackle Game Day Snacks</h1><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></article></body></html>"""
+    assert opedexport.read(text=page, format="html").title == "How to Tackle Game Day Snacks"
+
+
+def _has_cjk_font() -> bool:
+    try:
+        listed = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True, timeout=30, check=False)
+    except OSError:
+        return True  # cannot tell: do not claim a defect
+    return bool(listed.stdout.strip())
+
+
+@pytest.mark.skipif(_has_cjk_font(), reason="a CJK font is installed here, so nothing prints as empty boxes")
+@pytest.mark.xfail(strict=True, reason="text no font of the theme or system can show prints as boxes, unreported")
+def test_text_that_no_font_can_show_is_reported(tmp_path: Path) -> None:
+    """``tests/data/hostile/cjk.md`` "exports, text kept", but on a machine without a CJK font (CI
+    installs none) every Chinese, Japanese and Korean character of the PDF is an empty box, and nothing
+    says so; emoji likewise. The themes' fallbacks name Noto fonts that nothing installs."""
+    path = tmp_path / "zh.md"
+    path.write_text(
+        "---\ntitle: 城市需要树荫\nlang: zh\n---\n\n城市的夏天越来越热，街道需要更多的树木和阴凉。\n", encoding="utf-8"
+    )
+    article = opedexport.read(path)
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        opedexport.export_bytes(article, "pdf")
+    assert any(issubclass(w.category, OpedexportWarning) for w in seen)
 
 
 # --------------------------------------------------------------------------- an attacker
