@@ -310,6 +310,28 @@ def test_the_time_limit_covers_reading_the_input(tmp_path: Path) -> None:
     assert done.returncode == 1
 
 
+@pytest.mark.xfail(strict=True, reason="each <br> copies the paragraph read so far: quadratic in line breaks")
+def test_line_breaks_cost_linear_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A paragraph of 40,000 ``x<br>`` (a 200 KB page) takes 18 s to read, and a 7 MB page of them
+    ran past 300 s of CPU and 860 MB before the inline limit, checked after conversion, could refuse it
+    (``readers/html/_convert.py``: ``_tidy`` calls ``_rstrip(tuple(out))`` at every line break).
+    Counted, not timed: the nodes handed to ``_rstrip`` must grow with the page, not with its square."""
+    from opedexport.readers.html import _convert
+
+    handled = [0]
+    original = _convert._rstrip
+
+    def counting(nodes: tuple[Any, ...]) -> tuple[Any, ...]:
+        handled[0] += len(nodes)
+        return original(nodes)
+
+    monkeypatch.setattr(_convert, "_rstrip", counting)
+    breaks = 5000
+    page = f"<html><body><article><h1>T</h1><p>{PARA}</p><p>{PARA}</p><p>{'x<br>' * breaks}</p></article></body></html>"
+    opedexport.read(text=page, format="html")
+    assert handled[0] <= 20 * breaks, handled[0]
+
+
 def _load_serving() -> Any:
     spec = importlib.util.spec_from_file_location("review_serving", ROOT / "tests" / "serve" / "serving.py")
     assert spec is not None and spec.loader is not None
