@@ -74,7 +74,6 @@ def _epub_chapters(data: bytes) -> str:
 # --------------------------------------------------------------------------- a new user
 
 
-@pytest.mark.xfail(strict=True, reason="build overwrites its own input when --out is the input's folder")
 def test_build_into_the_inputs_folder_never_replaces_the_input(tmp_path: Path) -> None:
     """An editor runs ``opedexport build submission.docx --out .``: the Word file sent in is replaced by
     the export (the same for ``page.html --format html`` and ``a.json --format json``). The command
@@ -90,6 +89,18 @@ def test_build_into_the_inputs_folder_never_replaces_the_input(tmp_path: Path) -
     done = _cli("build", "submission.docx", "--format", "docx", "--out", ".", cwd=tmp_path)
 
     assert (tmp_path / "submission.docx").read_bytes() == original, done.stderr
+    assert done.returncode == 1
+    assert "submission.docx" in done.stderr and "would replace the input" in done.stderr
+
+
+def test_a_book_is_never_written_over_one_of_its_articles(tmp_path: Path) -> None:
+    (tmp_path / "book.md").write_text(f"---\ntitle: Satu\nlang: id\n---\n\n{PARA}\n", encoding="utf-8")
+    (tmp_path / "book.yaml").write_text("title: Buku\narticles:\n  - book.md\n", encoding="utf-8")
+    original = (tmp_path / "book.md").read_bytes()
+    collection = opedexport.load_manifest(tmp_path / "book.yaml")
+    with pytest.raises(OpedexportError, match="would replace the input"):
+        opedexport.export_collection(collection, tmp_path / "book.md", format="json")
+    assert (tmp_path / "book.md").read_bytes() == original
 
 
 @pytest.mark.xfail(strict=True, reason="a closed pipe on stdout ends in a BrokenPipeError traceback")

@@ -149,6 +149,7 @@ def _export_article(
     """:func:`export`; ``written`` receives every file written, the document first (a batch counts and
     lists them all: the HTML page's assets too).
     """
+    _refuse_replacing_inputs(target, [article.source_path])
     return _export(
         lambda exporter, theme_obj, opts: exporter.export(article, theme_obj, **opts),
         article.source_path or "<article>",
@@ -207,6 +208,7 @@ def export_collection(
         manifest's theme (else ``default``), confined to the manifest's folder as
         :meth:`Collection.load_theme` says.
     """
+    _refuse_replacing_inputs(target, [collection.source_path, *(a.source_path for a in collection.articles)])
     return _export(  # type: ignore[return-value]  # bytes only on the deprecated path
         lambda exporter, theme_obj, opts: exporter.export_collection(collection, theme_obj, **opts),
         collection.source_path or "<collection>",
@@ -265,6 +267,23 @@ def _render(
         raise
     except Exception as exc:  # an exporter bug or a library failure: say which file, keep the cause
         raise ExportError(f"{exporter_cls.name} export failed: {type(exc).__name__}: {exc}", path=where) from exc
+
+
+def _refuse_replacing_inputs(target: str | os.PathLike[str], inputs: list[Path | None]) -> None:
+    """Refuse to write ``target`` over a file the export was read from (``build a.docx --out .``, a
+    collection's manifest or one of its articles): the input would be lost for its own export.
+
+    :raises ExportError: naming the file, before anything is rendered.
+    """
+    if not isinstance(target, (str, os.PathLike)) or not os.path.exists(target):
+        return
+    for source in inputs:
+        if source is not None and os.path.exists(source) and os.path.samefile(target, source):
+            raise ExportError(
+                f"the output {os.fspath(target)} would replace the input it is made from; "
+                "write it to another folder (--out) or under another name",
+                path=source,
+            )
 
 
 def _export(
