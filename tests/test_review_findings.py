@@ -150,7 +150,6 @@ def test_a_manifest_path_error_names_its_line(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- an editor with real pages
 
 
-@pytest.mark.xfail(strict=True, reason="a figure credit prints its label twice: 'Foto: Foto: Budi Santoso'")
 def test_a_figure_credit_prints_its_label_once(tmp_path: Path) -> None:
     """The README's own figure syntax, ``"The caption (Foto: credit)"``, keeps the label in ``Figure.credit``
     (``Foto: Budi Santoso``) and every exporter adds the language's label again: the PDF reads

@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import re
 import zipfile
 from collections.abc import Callable, Iterable
 
@@ -19,6 +20,7 @@ from ..theme import Theme
 
 __all__ = [
     "collection_identifier",
+    "credit_text",
     "epub_identifier",
     "kicker_text",
     "pdf_book_file_id",
@@ -35,6 +37,18 @@ __all__ = [
 def kicker_text(article: Article, labels: Labels, separator: str = " · ") -> str:
     """The line above an article's title: "Opinion" in its language, then its publication if any."""
     return labels.opinion + (f"{separator}{article.publication}" if article.publication else "")
+
+
+#: A credit that names its own kind first ("Foto: …", "Sumber: …", "Photo credit: …", "Ilustrasi: …"):
+#: at most three words before a colon.
+_LABELLED_CREDIT = re.compile(r"^[^\W\d_]+(?:[ -][^\W\d_]+){0,2}\s*:\s*\S")
+
+
+def credit_text(credit: str, labels: Labels) -> str:
+    """A figure's credit as printed: as the source wrote it when it names its kind ("Sumber: BPS"), else
+    after the language's photo label ("Foto: Budi Santoso").
+    """
+    return credit if _LABELLED_CREDIT.match(credit) else f"{labels.photo}: {credit}"
 
 
 def running_header_text(article: Article, theme: Theme) -> str:

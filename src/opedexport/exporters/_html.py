@@ -45,7 +45,7 @@ from ..errors import OpedexportError, ThemeError
 from ..i18n import Labels, format_article_date, join_names, labels_for
 from ..roles import role_table
 from ..theme import Theme
-from ._common import running_header_text
+from ._common import credit_text, running_header_text
 
 __all__ = ["BodyRenderer", "Heading", "RenderedArticle", "css_for", "render_article", "to_html_string"]
 
@@ -268,7 +268,7 @@ class BodyRenderer:
             if node.credit:
                 if node.caption:
                     _append(cap, " ")
-                cap.append(self.E.span({"class": "credit"}, f"{self.labels.photo}: {node.credit}"))
+                cap.append(self.E.span({"class": "credit"}, credit_text(node.credit, self.labels)))
             fig.append(cap)
         return fig
 

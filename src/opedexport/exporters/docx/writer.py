@@ -26,7 +26,7 @@ from ...i18n import format_article_date, join_names, labels_for
 from ...model import Collection
 from ...theme import Theme
 from .. import _docx_oxml as ox
-from .._common import kicker_text, running_header_text
+from .._common import credit_text, kicker_text, running_header_text
 from ..base import build_datetime
 from .elements import (
     _APP_XML,
@@ -592,7 +592,7 @@ class _DocxWriter:
             if node.credit:
                 if node.caption:
                     cap.append(ox.run(" "))
-                cap.append(ox.run(f"{self.labels.photo}: {node.credit}", style_id=S.CREDIT))
+                cap.append(ox.run(credit_text(node.credit, self.labels), style_id=S.CREDIT))
         self._first = True
 
     def picture(self, node: m.Figure) -> Any:
