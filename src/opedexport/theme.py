@@ -465,6 +465,22 @@ def _deep_merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+#: A font family name: letters, digits, spaces, dots, hyphens and underscores (it goes into the CSS
+#: between quotes, so no quote, backslash, brace, semicolon or angle bracket may reach it).
+_FAMILY_NAME = re.compile(r"[^\W_][\w .-]{0,79}")
+
+
+def _family_name(value: object, key: str, path: Path) -> str:
+    """``value`` if it is a font family name a stylesheet can carry as it is, else a :class:`ThemeError`."""
+    if not isinstance(value, str) or not _FAMILY_NAME.fullmatch(value):
+        raise ThemeError(
+            f"{key}: {value!r} is not a font family name (letters, digits, spaces, '.', '-' and '_', "
+            "at most 80 characters)",
+            path=path,
+        )
+    return value
+
+
 def _check_font_file(value: str, key: str, theme_file: Path, roots: tuple[Path, ...]) -> Path:
     """The font file ``value`` names, checked: inside ``roots`` (before it is opened), present, a font."""
     p = Path(value)
@@ -579,7 +595,12 @@ def _build(tokens: dict[str, Any], dirs: tuple[Path, ...], path: Path, roots: tu
                 files[key] = _check_font_file(str(value), f"fonts.{role}.{key}", path, roots)
             else:
                 files[key] = None
-        fonts[role] = FontRole(family=str(spec["family"]), fallback=tuple(spec.get("fallback", ())), **files)
+        fallback = spec.get("fallback", ())
+        if not isinstance(fallback, (list, tuple)):
+            raise ThemeError(f"fonts.{role}.fallback: give a list of font family names", path=path)
+        family = _family_name(spec["family"], f"fonts.{role}.family", path)
+        names = tuple(_family_name(name, f"fonts.{role}.fallback", path) for name in fallback)
+        fonts[role] = FontRole(family=family, fallback=names, **files)
 
     base = length("text", "size")
     text = TextStyle(

@@ -287,7 +287,7 @@ def _make_page(root: Any, article: m.Article, *, css: str | None, stylesheet: st
         add(E.link(rel="stylesheet", href=stylesheet))
     else:
         style = E.style()
-        style.text = css
+        style.text = css.replace("</", "<\\/")  # no "</style>" in a theme's CSS can end the element
         add(style)
 
     # Landmarks: a skip link, then the article inside <main>.
