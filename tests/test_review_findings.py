@@ -350,7 +350,6 @@ def test_outputs_respect_the_umask(tmp_path: Path) -> None:
     assert target.stat().st_mode & 0o077 == 0, oct(target.stat().st_mode)
 
 
-@pytest.mark.xfail(strict=True, reason="--time-limit does not cover reading: a FIFO input blocks forever")
 def test_the_time_limit_covers_reading_the_input(tmp_path: Path) -> None:
     """A FIFO named ``b.md`` (or named by a manifest) blocks in ``open()``; ``--time-limit 2`` does not
     stop it. A 1.5 MB Markdown file of ``![`` likewise takes over 20 s under ``--time-limit 3``."""
@@ -360,6 +359,26 @@ def test_the_time_limit_covers_reading_the_input(tmp_path: Path) -> None:
     except subprocess.TimeoutExpired:
         pytest.fail("the build of a FIFO was still running after 20 s with --time-limit 2")
     assert done.returncode == 1
+    assert "b.md: not a regular file" in done.stderr
+
+
+def test_reading_that_takes_too_long_is_stopped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import time as _time
+
+    from opedexport import api, batch
+
+    source = _article_md(tmp_path)
+
+    def slow_read(*args: Any, **kwargs: Any) -> Any:
+        _time.sleep(5)
+        raise AssertionError("not stopped")
+
+    monkeypatch.setattr(api, "read_result", slow_read)
+    job = batch.Job(source, ("json",), tmp_path / "out", "default", time_limit=0.5)
+    started = _time.monotonic()
+    result = batch.run_job(job)
+    assert _time.monotonic() - started < 4
+    assert result.errors == [f"{source}: reading the input took longer than 0.5 s and was stopped"]
 
 
 @pytest.mark.xfail(strict=True, reason="each <br> copies the paragraph read so far: quadratic in line breaks")

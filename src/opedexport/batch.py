@@ -191,7 +191,8 @@ def run_job(job: Job, *, send_pdf: Callable[[Any], None] | None = None) -> JobRe
     with _recording(job) as result:
         try:
             theme = _theme(job)
-            report = read_result(job.input, job.reader, lang=job.lang)
+            with limits.time_limit(job.time_limit, what="reading the input", path=job.input):
+                report = read_result(job.input, job.reader, lang=job.lang)
             result.removed = [f"{r.line}: ({r.rule}) {r.text}" for r in report.removed]
             result.notes = list(report.notes)
             if pending_pdf and send_pdf is not None:

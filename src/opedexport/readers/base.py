@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import stat
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,12 +40,18 @@ class Source:
         """Read ``path``, refusing files larger than ``max_bytes``; errors name the file.
 
         The size is checked before reading, and the read stops past ``max_bytes`` whatever the size
-        said (a file that grows, or a device such as ``/dev/zero`` behind a link).
+        said (a file that grows). Only a regular file is read: a FIFO (which would wait for a writer for
+        ever), a device or a socket is refused, checked on the file opened, so no swap can slip by.
         """
         p = Path(path)
         try:
-            with p.open("rb") as stream:
-                size = os.fstat(stream.fileno()).st_size
+            # O_NONBLOCK: opening a FIFO does not wait for a writer (and changes nothing for a file)
+            fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+            with open(fd, "rb") as stream:
+                status = os.fstat(stream.fileno())
+                if not stat.S_ISREG(status.st_mode):
+                    raise InputError("not a regular file (a pipe, a device or a socket cannot be read)", path=p)
+                size = status.st_size
                 if size > max_bytes:
                     raise LimitError(f"input is {size} bytes, over the limit of {max_bytes}", path=p)
                 data = stream.read(max_bytes + 1)
