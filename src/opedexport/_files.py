@@ -5,11 +5,34 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import threading
 from pathlib import Path
 
 from .errors import ExportError
 
-__all__ = ["write_atomic", "write_files"]
+__all__ = ["creation_mode", "write_atomic", "write_files"]
+
+
+_UMASK_LOCK = threading.Lock()
+
+
+def creation_mode() -> int:
+    """The mode a new file gets here: 0666 less the process's umask (as ``open()`` and ``touch`` give).
+
+    Read from ``/proc/self/status`` where Linux has it; elsewhere the umask is set and put back, under
+    a lock (setting it is the only portable way to learn it).
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    with _UMASK_LOCK:
+        mask = os.umask(0o022)
+        os.umask(mask)
+    return 0o666 & ~mask
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -30,7 +53,7 @@ def write_atomic(path: Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, creation_mode())  # mkstemp's 0600 would hide it; 0644 would show it under umask 077
         os.replace(tmp, path)
     except BaseException as exc:
         with contextlib.suppress(OSError):
