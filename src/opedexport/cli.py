@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
+import re
 import signal
 import sys
 import threading
@@ -48,6 +50,17 @@ DEFAULT_FORMATS = ("pdf", "epub", "docx")
 T = TypeVar("T")
 
 
+#: Control characters, which a file name may hold: printed as escapes, one message stays one line.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _one_line(text: str) -> str:
+    """``text`` with each control character shown as an escape, as Python writes it in a string: a file
+    whose name holds a line break cannot forge a line of the report.
+    """
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+
+
 class _Reporter:
     """Writes the one-line messages of a run to stderr."""
 
@@ -57,18 +70,22 @@ class _Reporter:
         self.debug = debug
         self.failures = 0
 
+    def line(self, message: str) -> None:
+        """Print ``message`` as one line."""
+        print(_one_line(message), file=self.stream)
+
     def info(self, message: str) -> None:
-        print(message, file=self.stream)
+        self.line(message)
 
     def detail(self, message: str) -> None:
         if self.verbose:
-            print(message, file=self.stream)
+            self.line(message)
 
     def warn(self, where: str, message: str) -> None:
         place, sep, rest = message.partition(": ")
         if sep and (place == where or place.startswith(where + ":")):  # the message names the file (and line)
             where, message = place, rest
-        print(f"{where}: warning: {message}", file=self.stream)
+        self.line(f"{where}: warning: {message}")
 
     def fail(self, where: str, exc: BaseException) -> None:
         self.failures += 1
@@ -76,7 +93,7 @@ class _Reporter:
             text = str(exc) if exc.path is not None else f"{where}: {exc}"
         else:
             text = f"{where}: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)"
-        print(f"opedexport: error: {text}", file=self.stream)
+        self.line(f"opedexport: error: {text}")
         if self.debug:
             traceback.print_exception(exc, file=self.stream)
 
@@ -166,7 +183,7 @@ def _cmd_build(args: argparse.Namespace, rep: _Reporter) -> int:
             rep.failures += 1
             internal = ": internal error: " in error and result.tracebacks and not rep.debug
             hint = " (run with --debug for the traceback)" if internal else ""
-            print(f"opedexport: error: {error}{hint}", file=rep.stream)
+            rep.line(f"opedexport: error: {error}{hint}")
         if rep.debug:
             for trace in result.tracebacks:  # made where the job ran, a worker process too
                 rep.stream.write(trace)
@@ -567,5 +584,11 @@ def run() -> int:
     relax_gc()
     try:
         return main()
+    except BrokenPipeError:
+        # What reads our output has gone (`opedexport theme show default | head -1`): end quietly, as
+        # a shell tool does, with standard output pointed at nothing so the exit's flush cannot fail.
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE
     finally:
         skip_final_collection()
