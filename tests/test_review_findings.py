@@ -247,7 +247,6 @@ def _has_cjk_font() -> bool:
 
 
 @pytest.mark.skipif(_has_cjk_font(), reason="a CJK font is installed here, so nothing prints as empty boxes")
-@pytest.mark.xfail(strict=True, reason="text no font of the theme or system can show prints as boxes, unreported")
 def test_text_that_no_font_can_show_is_reported(tmp_path: Path) -> None:
     """``tests/data/hostile/cjk.md`` "exports, text kept", but on a machine without a CJK font (CI
     installs none) every Chinese, Japanese and Korean character of the PDF is an empty box, and nothing
@@ -260,7 +259,16 @@ def test_text_that_no_font_can_show_is_reported(tmp_path: Path) -> None:
     with warnings.catch_warnings(record=True) as seen:
         warnings.simplefilter("always")
         opedexport.export_bytes(article, "pdf")
-    assert any(issubclass(w.category, OpedexportWarning) for w in seen)
+    (warned,) = [str(w.message) for w in seen if issubclass(w.category, OpedexportWarning)]
+    assert "城 (U+57CE)" in warned and "fonts-noto-cjk" in warned
+
+
+def test_text_the_fonts_have_is_not_reported() -> None:
+    from opedexport.exporters._glyphs import missing_characters
+    from opedexport.theme import Theme
+
+    fonts = [path for *_, path in Theme.load("default").all_font_files()]
+    assert missing_characters("Ελλάδα, Україна — naïve café “quoted” № 5 ½ €", fonts) == []
 
 
 # --------------------------------------------------------------------------- an attacker

@@ -66,6 +66,7 @@ from ..i18n import format_article_date, join_names, labels_for
 from ..model import Collection
 from ..theme import Theme, themes_dir
 from ._common import pdf_book_file_id, pdf_file_id
+from ._glyphs import warn_of_missing_characters
 from ._html import XHTML_NS, ImageSrc, css_for, environment, render_article, to_html_string
 from ._pdf_chapters import _save_chapter_pages, tag_languages
 from ._pdf_layout import (  # noqa: F401 - re-exported
@@ -472,6 +473,7 @@ class PdfExporter(Exporter):
         try:
             rendered = render_article(article, theme, target="pdf", image_src=_image_src(fetcher, base_dir))
             _prepare_tree(rendered.root, article, theme)
+            warn_of_missing_characters("".join(rendered.root.itertext()), _font_paths(theme))
             page = _page(rendered.root, base_dir, fetcher, theme, opts, pdf_file_id(article), book=False)
             if theme.text.hyphenate:
                 page = replace(page, hyphenation=_hyphenation_patterns(article.lang))
@@ -514,12 +516,17 @@ class PdfExporter(Exporter):
         )
         try:
             root = book_tree(collection, theme, lambda article: _image_src(fetcher, article.base_dir))
+            warn_of_missing_characters("".join(root.itertext()), _font_paths(theme))
             page = _page(root, collection.base_dir, fetcher, theme, opts, pdf_book_file_id(collection), book=True)
             return _write_pdf(page, fetcher)
         except (OSError, ValueError, TypeError, AssertionError) as exc:
             raise ExportError(f"pdf: WeasyPrint could not render the book: {exc}") from exc
         finally:
             fetcher.flush_warnings()
+
+
+def _font_paths(theme: Theme) -> list[Path]:
+    return [path for _family, _style, _weight, path in theme.all_font_files()]
 
 
 def _page(
