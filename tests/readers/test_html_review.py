@@ -76,3 +76,73 @@ def test_spaces_around_line_breaks_are_tidied_as_before() -> None:
     )
     article = opedexport.read(text=f"<article><h1>T</h1><p>{PARA}</p><p>a <br> b<br><br>c</p></article>", format="html")
     assert Paragraph((Text("a"), LineBreak(), Text("b"))) in article.body
+
+
+# --------------------------------------------------------------------------- metadata on real pages
+
+
+def _page(head: str, article: str, after: str = "") -> str:
+    return (
+        f"<!doctype html><html lang='en'><head>{head}</head><body><article>{article}"
+        f"<p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></article>{after}</body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    "credit",
+    [
+        "<header><img src='a.jpg' alt='x'><h1>Bridge</h1><div class='copy'><span>© Jane Roe</span></div></header>",
+        "<h1>Bridge</h1><figure><img src='a.jpg' alt='x'><figcaption>The river. © Harbour Images</figcaption></figure>",
+        "<h1>Bridge</h1><p class='media-credit'>© Jane Roe</p>",
+        "<h1>Bridge</h1><p>© AP Photo/Evan Vucci</p>",
+    ],
+)
+def test_a_photo_credit_does_not_name_the_publication(credit: str) -> None:
+    """A copyright mark under an image, in a figure or a credit, or shaped as an agency's credit, credits a photo."""
+    page = _page("<title>Bridge</title>", credit, "<footer><p>© 2025 The Riverside Ledger</p></footer>")
+    assert opedexport.read(text=page, format="html").publication == "The Riverside Ledger"
+
+
+def test_a_footer_copyright_beside_a_logo_still_names_the_publication() -> None:
+    page = _page(
+        "<title>Bridge</title>", "<h1>Bridge</h1>", "<footer><img src='logo.png'><p>© 2025 Ledger</p></footer>"
+    )
+    assert opedexport.read(text=page, format="html").publication == "Ledger"
+
+
+@pytest.mark.parametrize(
+    ("extras", "affiliation"),
+    [
+        ("<time datetime='2025-05-12'>May 12, 2025, 10:31 pm CST</time>", "Staff Writer"),
+        ("<a rel='category tag' href='/c'>Space</a> <span class='share-count'>12</span> Shares", "Staff Writer"),
+        ("<span class='post-date'>12 May 2025</span> • 3 min read", "Staff Writer"),
+        (", Updated 10:02 AM EST, 2 days ago", "Staff Writer"),
+    ],
+)
+def test_a_bylines_time_category_and_counts_are_not_the_affiliation(extras: str, affiliation: str) -> None:
+    byline = f"<p class='byline'>By <span class='author'>Jane Doe</span> - <span>Staff Writer</span> {extras}</p>"
+    (author,) = opedexport.read(text=_page("<title>Bridge</title>", f"<h1>Bridge</h1>{byline}"), format="html").authors
+    assert (author.name, author.affiliation) == ("Jane Doe", affiliation)
+
+
+@pytest.mark.parametrize(
+    ("head", "h1", "title"),
+    [
+        ("<meta property='og:title' content='Bridge Talks Stall | The Ledger'>", "Bridge Talks Stall", ""),
+        ("<meta property='og:title' content='The Ledger: Bridge Talks Stall'>", "Something else", ""),
+        ("<meta name='application-name' content='The Ledger'><title>Bridge Talks Stall - The Ledger</title>", "", ""),
+        ("<meta property='og:title' content='Bridge Talks Stall — Ledger Online'>", "Bridge Talks Stall", ""),
+        ("<meta property='og:title' content='Bridge: Talks Stall'>", "Talks Stall again", "Bridge: Talks Stall"),
+    ],
+)
+def test_the_sites_name_is_not_part_of_the_title(head: str, h1: str, title: str) -> None:
+    """The site's name goes when the page names its site so, or when the ``<h1>`` shows the bare headline."""
+    head += "<meta property='og:site_name' content='The Ledger'>"
+    article = opedexport.read(text=_page(head, f"<h1>{h1}</h1>" if h1 else ""), format="html")
+    assert article.title == (title or "Bridge Talks Stall")
+
+
+def test_a_title_after_a_colon_is_not_taken_for_a_site_name() -> None:
+    """A colon opens the headline's second half ("Brexit: What Next"), not a site's name."""
+    head = "<meta property='og:title' content='Brexit: What Next'>"
+    assert opedexport.read(text=_page(head, "<h1>Brexit</h1>"), format="html").title == "Brexit: What Next"
