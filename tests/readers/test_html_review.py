@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import opedexport
-from opedexport.model import Emph, LineBreak, Paragraph, Strong, Text
+from opedexport.model import Code, Emph, Inline, LineBreak, Link, Note, Paragraph, Strong, Text
 from opedexport.readers.html import _convert
 
 PARA = (
@@ -76,6 +79,53 @@ def test_spaces_around_line_breaks_are_tidied_as_before() -> None:
     )
     article = opedexport.read(text=f"<article><h1>T</h1><p>{PARA}</p><p>a <br> b<br><br>c</p></article>", format="html")
     assert Paragraph((Text("a"), LineBreak(), Text("b"))) in article.body
+
+
+def _reference_tidy(nodes: tuple[Inline, ...], after_space: list[bool]) -> tuple[Inline, ...]:
+    """The tidying as it was before the fix: right, but copying the paragraph at every line break."""
+    out: list[Inline] = []
+    for node in nodes:
+        if isinstance(node, Text):
+            text = node.text.lstrip(" ") if after_space[0] else node.text
+            if text:
+                out.append(Text(text))
+                after_space[0] = text.endswith(" ")
+        elif isinstance(node, LineBreak):
+            out = list(_convert._rstrip(tuple(out)))
+            if out:
+                out.append(node)
+            after_space[0] = True
+        elif isinstance(node, (Emph, Strong, Link)):
+            if children := _reference_tidy(node.children, after_space):
+                out.append(replace(node, children=children))
+        else:
+            out.append(node)
+            after_space[0] = after_space[0] and isinstance(node, Note)
+    return tuple(out)
+
+
+_LEAVES = st.one_of(st.sampled_from(["", " ", "a", "a ", " a", "  b  "]), st.just(LineBreak()), st.just(Code("c")))
+_ITEMS = st.recursive(
+    st.lists(_LEAVES, max_size=6),
+    lambda inner: st.lists(
+        st.one_of(
+            _LEAVES,
+            inner.map(_convert._merge)
+            .filter(bool)
+            .flatmap(lambda ch: st.sampled_from([Emph(ch), Strong(ch), Link(ch, "https://example.org/")])),
+        ),
+        max_size=6,
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_ITEMS)
+def test_tidying_is_what_it_was_before_the_fix(items: list[Any]) -> None:
+    """The linear tidying gives the very inlines the quadratic one gave."""
+    expected = _convert._rstrip(_reference_tidy(_convert._merge(items), [True]))
+    assert _convert._clean(items) == expected
 
 
 # --------------------------------------------------------------------------- metadata on real pages
