@@ -196,3 +196,13 @@ def test_a_title_after_a_colon_is_not_taken_for_a_site_name() -> None:
     """A colon opens the headline's second half ("Brexit: What Next"), not a site's name."""
     head = "<meta property='og:title' content='Brexit: What Next'>"
     assert opedexport.read(text=_page(head, "<h1>Brexit</h1>"), format="html").title == "Brexit: What Next"
+
+
+def test_a_copyright_bar_in_a_page_wrapper_with_images_still_names_the_publication() -> None:
+    """Images elsewhere in the box around the copyright line (the page's wrapper) do not make it a credit."""
+    page = (
+        "<html><body><div class='page media-site'><div class='content'><img src='a.jpg'>"
+        f"<article><h1>Bridge</h1><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></article></div>"
+        "<p>© 2025 The Riverside Ledger</p></div></body></html>"
+    )
+    assert opedexport.read(text=page, format="html").publication == "The Riverside Ledger"

@@ -417,28 +417,38 @@ def disclosure_in(text: str) -> str:
 
 
 #: Class names of an image's box, caption or credit: a copyright mark there credits the image.
-_PHOTO_NAME = re.compile(r"caption|photo|image|img|media|foto|gallery|picture|credit|slide", re.I)
+_PHOTO_NAME = re.compile(r"(?:^|[-_])(?:caption|photo|image|img|foto|gallery|picture|credit)", re.I)
 #: A photo credit's shape: an agency and a photographer ("REUTERS / POOL", "AP Photo/Evan Vucci", "AFP via Getty").
 _PHOTO_CREDIT = re.compile(r"/|\b(?:photos?|foto|getty|shutterstock|istock|pool|via|dok(?:umentasi)?)\b", re.I)
+#: Class names of a page's footer.
+_FOOTER_NAME = re.compile(r"footer|bottom|bawah|colophon|site-info", re.I)
+#: Tags of an image.
+_IMAGE_TAGS = ("img", "picture", "figure", "video")
 
 
 def _photo_credit(el: El, name: str) -> bool:
-    """Whether the copyright mark in ``el`` credits an image rather than naming the publication: it sits in a
-    figure or an element named for an image or a credit, beside an image (outside a footer), or it reads as
-    an agency's credit.
+    """Whether the copyright mark in ``el`` credits an image rather than naming the publication.
+
+    It does when the name reads as an agency's credit, when it sits in a figure, and, outside a
+    footer, when it or its next two ancestors are named for an image or a credit, or an image comes
+    right before it or before its parent.
     """
     if _PHOTO_CREDIT.search(name):
         return True
     chain = [el, *el.iterancestors()]
-    if any(a.tag in ("figure", "figcaption", "picture") or _named(a, _PHOTO_NAME) for a in chain):
+    if any(a.tag in ("figure", "figcaption", "picture") for a in chain):
         return True
     if any(a.tag == "footer" or _named(a, _FOOTER_NAME) for a in chain):
         return False
-    return any(next(a.iter("img", "picture", "video"), None) is not None for a in chain[1:3])
-
-
-#: Class names of a page's footer.
-_FOOTER_NAME = re.compile(r"footer|bottom|bawah|colophon", re.I)
+    if any(_named(a, _PHOTO_NAME) for a in chain[:3]):
+        return True
+    for node in chain[:2]:
+        for sibling in [s for s in node.itersiblings(preceding=True) if isinstance(s.tag, str)][:3]:
+            if sibling.tag in _IMAGE_TAGS or (
+                next(sibling.iter(*_IMAGE_TAGS), None) is not None and not _text(sibling)
+            ):
+                return True
+    return False
 
 
 def publication_in(body: El) -> str:
