@@ -69,7 +69,15 @@ Metadata, in order of trust
        ``.dek`` …), the ``<title>``, the article's first heading, and last
        "Untitled" with a :class:`~opedexport.errors.TextNormalisedWarning`;
        the publication's name from a copyright line (``© 2025 Harian
-       Contoh. …``) or a follow-us line ("Follow Harian Contoh on Twitter").
+       Contoh. …``) or a follow-us line ("Follow Harian Contoh on Twitter"),
+       unless it credits a photo (in a figure or a credit, right after an
+       image, or shaped "REUTERS / POOL", "AP Photo/…").
+
+    A title loses the site's name put after or before it ("Headline | Site")
+    when the page names its site so (``og:site_name``, ``application-name``,
+    the publisher), or when the ``<h1>`` shows the bare headline. A byline's
+    time, category or tag links, share and comment counts and reading time
+    are no part of an author's affiliation.
 
     A visible byline also gives the affiliation of an author named by JSON-LD
     without one. ``lang`` given to :meth:`HtmlReader.read` overrides all of
