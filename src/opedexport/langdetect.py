@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -33,6 +33,13 @@ _MIN_SHARE = 0.08
 #: a language with rules has a share of 0.25 and more; an English list of sports results has 0.03,
 #: but its stop words ("the", "of") are English only.
 _MIN_OWNED = 0.5
+#: A text of at least twenty words whose stop words of the winner are fewer than this many different
+#: words ...
+_FEW_DISTINCT = 6
+#: ... and of whose words at least this share hold a letter the winner does not write (Danish "på",
+#: Hungarian "kormány", Czech "přicházejí" for English or Portuguese) is in a language without rules.
+#: Prose in a language with rules uses a dozen different stop words and more.
+_MIN_FOREIGN = 0.05
 
 
 @cache
@@ -62,6 +69,29 @@ def _stopwords(lang: str) -> frozenset[str]:
 def _defers_to(lang: str) -> frozenset[str]:
     """The languages that win a tie with ``lang`` (its rules file's ``defers_to``)."""
     return frozenset(language_rules()[lang].get("defers_to", ()))
+
+
+@cache
+def _letters(lang: str) -> frozenset[str]:
+    """The letters ``lang`` writes: a to z, and every other letter its rules file uses (its stop words,
+    month names, byline words …, and its optional ``letters`` string).
+    """
+
+    def strings(value: Any) -> Iterator[str]:
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, (list, dict)):
+            for item in value.values() if isinstance(value, dict) else value:
+                yield from strings(item)
+
+    text = "".join(strings(language_rules()[lang])).casefold()
+    return frozenset("abcdefghijklmnopqrstuvwxyz").union(c for c in text if c.isalpha())
+
+
+def _foreign(lang: str, words: list[str]) -> float:
+    """The share of ``words`` (casefolded) holding a letter ``lang`` does not write."""
+    letters = _letters(lang)
+    return sum(any(c.isalpha() and c not in letters for c in w) for w in words) / len(words)
 
 
 def _owned(lang: str, hits: Iterable[str], langs: Iterable[str]) -> float:
@@ -99,8 +129,10 @@ def detect_language(text: str, candidates: Iterable[str] | None = None) -> tuple
     :returns: ``("und", 0.0)`` when no stop word of a candidate occurs, when two
         languages tie for first place (and neither defers to the other), or when a text
         of at least twenty words has fewer than 8 % stop words of the winner and those are
-        weak evidence (few, or mostly on other lists too): it is in a language without
-        rules that shares a few short words with them.
+        weak evidence (few, or mostly on other lists too), or when such a text uses fewer than six
+        different stop words of the winner and 5 % of its words hold a letter the winner does not
+        write (a rules file's letters): it is in a language without rules that shares a few short
+        words with them.
     """
     known = known_languages()
     wanted = known if candidates is None else tuple(dict.fromkeys(c.split("-")[0].lower() for c in candidates))
@@ -115,6 +147,12 @@ def detect_language(text: str, candidates: Iterable[str] | None = None) -> tuple
     if len(winners) != 1:
         return "und", 0.0
     lang = winners[0]
+    if (
+        len(words) >= _SHARE_MIN_WORDS
+        and len({w for w in words if w in _stopwords(lang)}) < _FEW_DISTINCT
+        and _foreign(lang, words) >= _MIN_FOREIGN
+    ):
+        return "und", 0.0
     if (
         len(words) >= _SHARE_MIN_WORDS
         and best < _MIN_SHARE * len(words)

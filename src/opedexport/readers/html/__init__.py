@@ -69,7 +69,15 @@ Metadata, in order of trust
        ``.dek`` …), the ``<title>``, the article's first heading, and last
        "Untitled" with a :class:`~opedexport.errors.TextNormalisedWarning`;
        the publication's name from a copyright line (``© 2025 Harian
-       Contoh. …``) or a follow-us line ("Follow Harian Contoh on Twitter").
+       Contoh. …``) or a follow-us line ("Follow Harian Contoh on Twitter"),
+       unless it credits a photo (in a figure or a credit, right after an
+       image, or shaped "REUTERS / POOL", "AP Photo/…").
+
+    A title loses the site's name put after or before it ("Headline | Site")
+    when the page names its site so (``og:site_name``, ``application-name``,
+    the publisher), or when the ``<h1>`` shows the bare headline. A byline's
+    time, category or tag links, share and comment counts and reading time
+    are no part of an author's affiliation.
 
     A visible byline also gives the affiliation of an author named by JSON-LD
     without one. ``lang`` given to :meth:`HtmlReader.read` overrides all of
@@ -143,7 +151,18 @@ from ._common import _DROP_TAGS, _HEADINGS, _VOID_TAGS, El, _text
 from ._convert import _Converter, _inlines_of
 from ._decode import _decode, _parse
 from ._find import _drop_chrome, _find_article, _lead_figures, _note_refs, _notes_section, _outside
-from ._meta import _add_visible, _lang_tag, _Meta, _page_title, _stated_meta, _visible, disclosure_in, publication_in
+from ._meta import (
+    _add_visible,
+    _lang_tag,
+    _Meta,
+    _page_title,
+    _stated_meta,
+    _visible,
+    disclosure_in,
+    publication_in,
+    site_names,
+    without_site,
+)
 
 __all__ = ["HtmlReader", "safe_url"]
 
@@ -190,7 +209,9 @@ class HtmlReader(Reader):
         for section in {_notes_section(target) for target in refs.values()}:
             if section.getparent() is not None:
                 section.drop_tree()
-        _add_visible(meta, _visible(body, guess))
+        visible = _visible(body, guess)
+        _add_visible(meta, visible)
+        meta.title = without_site(meta.title, [meta.publication, *site_names(root)], visible.title)
         meta.title = meta.title or _page_title(root, meta.publication)
         parts = _find_article(body, meta.title)
         if not parts:

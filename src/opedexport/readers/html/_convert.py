@@ -93,7 +93,7 @@ def _tidy(nodes: tuple[Inline, ...], after_space: list[bool]) -> tuple[Inline, .
                 out.append(Text(text))
                 after_space[0] = text.endswith(" ")
         elif isinstance(node, LineBreak):
-            out = list(_rstrip(tuple(out)))
+            _rstrip_in_place(out)
             if out:
                 out.append(node)
             after_space[0] = True
@@ -104,6 +104,42 @@ def _tidy(nodes: tuple[Inline, ...], after_space: list[bool]) -> tuple[Inline, .
             out.append(node)
             after_space[0] = after_space[0] and isinstance(node, Note)
     return tuple(out)
+
+
+def _rstrip_in_place(out: list[Inline]) -> None:
+    """Strip ``out``'s trailing spaces and line breaks as :func:`_rstrip` does, touching only its end.
+
+    Called at every line break, so it must not copy what was read before: that made a paragraph of
+    ``x<br>`` cost the square of its length. An emphasis or link at the end is rebuilt only when its own
+    end has something to strip, which leaves it clean for the next line break.
+    """
+    while out:
+        last = out[-1]
+        if isinstance(last, LineBreak):
+            out.pop()
+        elif isinstance(last, Text):
+            if text := last.text.rstrip(" "):
+                out[-1] = Text(text)
+                break
+            out.pop()
+        elif isinstance(last, (Emph, Strong, Link)):
+            if not _loose_end(last):
+                break
+            if children := _rstrip(last.children):
+                out[-1] = replace(last, children=children)
+                break
+            out.pop()
+        else:
+            break
+
+
+def _loose_end(node: Inline) -> bool:
+    """Whether ``node`` (an emphasis or a link) ends with something :func:`_rstrip` would take away."""
+    while isinstance(node, (Emph, Strong, Link)):
+        if not node.children:
+            return True
+        node = node.children[-1]
+    return isinstance(node, LineBreak) or (isinstance(node, Text) and (not node.text or node.text.endswith(" ")))
 
 
 def _rstrip(nodes: tuple[Inline, ...]) -> tuple[Inline, ...]:

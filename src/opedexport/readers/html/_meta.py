@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from ...model import (
     Author,
 )
+from .._normalize import same_title
 from ..text import LineRules
 from ._common import _ARTICLE_TYPES, _BYLINE_NAME, _CONTROL, _DATE_NAME, _DEK_NAME, _LANG_TAG, El, _named, _text
 
@@ -256,22 +257,113 @@ def _visible(body: El, rules: LineRules) -> _Meta:
 
 
 def _byline(el: El, text: str, rules: LineRules) -> list[Author]:
-    """The authors a visible byline element names; its parts may sit in separate elements."""
+    """The authors a visible byline element names; its parts may sit in separate elements.
+
+    What a byline shows beside the names is not an affiliation: its time, a category or tag link,
+    a share or comment count (see :func:`_byline_pieces`, :func:`_is_byline_extra`).
+    """
     if authors := rules.byline(text) or rules.names(text):
-        return authors
-    pieces = [" ".join(t.split()) for t in el.itertext()]
-    pieces = [p for p in pieces if p.strip(" ,|·•")]
+        return _without_extras(authors, rules)
+    pieces = [p for p in _byline_pieces(el) if p.strip(_BYLINE_PUNCTUATION) and not _is_byline_extra(p, rules)]
     if pieces and rules.byline(f"{pieces[0]} Ann Lee") == [Author("Ann Lee")]:  # the first piece is "By" / "Oleh"
         pieces = pieces[1:]
-    return rules.names(", ".join(pieces))
+    return _without_extras(rules.names(", ".join(pieces)), rules)
+
+
+#: Marks between a byline's parts that are no part of a name or an affiliation.
+_BYLINE_PUNCTUATION = " ,|·•-–—/"
+#: Class names of a byline's parts that are not its names: the section, tags, share and comment counts.
+_BYLINE_EXTRA_NAME = re.compile(
+    r"(?:^|[-_])(?:categor(?:y|ies)|tags?|shares?|share-count|comments?|comment-count|"
+    r"reading-time|read-time|date|time|published|pubdate|timestamp)(?:$|[-_])",
+    re.I,
+)
+#: A share, comment or view count, a reading time, a time of day, an age, or an "Updated …" stamp
+#: ("12 Shares", "3 min read", "10:18am ist", "2 days ago", "Published 7:07 PM EST").
+_BYLINE_COUNT = re.compile(
+    r"^(?:[\d.,]+\s*[km]?\s*)?(?:shares?|comments?|komentar|coment[aá]rios?|views?|reads?|likes?)$"
+    r"|^\d+\s*(?:min(?:ute)?s?|mnt|menit)\s*(?:read|baca)?$"
+    r"|^\d+\s*(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)(?:\s+ago)?$"
+    r"|^\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\b"
+    r"|^(?:updated|published|posted|last updated|diperbarui|diterbitkan|terbit)\b",
+    re.I,
+)
+
+
+def _byline_pieces(el: El) -> list[str]:
+    """The byline's text pieces, without those in a ``<time>`` or in an element named for a byline's extras."""
+    pieces: list[str] = []
+
+    def walk(node: El) -> None:
+        pieces.append(node.text or "")
+        for child in node:
+            if isinstance(child.tag, str):
+                names_author = "author" in _rels(child) or _named(child, _BYLINE_NAME)
+                extra = child.tag == "time" or "tag" in _rels(child) or _named(child, _BYLINE_EXTRA_NAME)
+                if names_author or not extra:
+                    walk(child)
+            pieces.append(child.tail or "")
+
+    walk(el)
+    return [p for p in (" ".join(p.split()) for p in pieces) if p]
+
+
+def _is_byline_extra(piece: str, rules: LineRules) -> bool:
+    """Whether a byline part is a time, a date or a count rather than a name or an affiliation."""
+    piece = piece.strip(_BYLINE_PUNCTUATION)
+    return bool(piece) and (
+        _iso_date(piece) is not None or _BYLINE_COUNT.match(piece) is not None or rules.date(piece) is not None
+    )
+
+
+def _without_extras(authors: list[Author], rules: LineRules) -> list[Author]:
+    """``authors`` with the parts of their affiliations that are a byline's extras, or punctuation, left out."""
+    out: list[Author] = []
+    for author in authors:
+        parts = [p.strip(_BYLINE_PUNCTUATION) for p in author.affiliation.split(",")]
+        affiliation = ", ".join(p for p in parts if p and not _is_byline_extra(p, rules))
+        out.append(replace(author, affiliation=affiliation) if affiliation != author.affiliation else author)
+    return out
+
+
+#: What separates a page title's parts ("Headline | Site", "Site: Headline").
+_TITLE_SEPARATOR = re.compile(r"\s+[|\-–—·:]\s+|(?<=\w):\s+")
 
 
 def _page_title(root: El, site: str) -> str:
     """The ``<title>``, without the site's name when it is appended."""
     title = next((_text(t) for t in root.iter("title")), "")
-    parts = re.split(r"\s+[|\-–—·:]\s+", title)
-    if len(parts) > 1 and site and parts[-1].casefold() == site.casefold():
-        return " - ".join(parts[:-1])
+    return without_site(title, [site, *site_names(root)], "")
+
+
+def site_names(root: El) -> list[str]:
+    """The names the page gives its site in meta tags (``og:site_name``, ``application-name`` …)."""
+    keys = ("og:site_name", "application-name", "apple-mobile-web-app-title", "al:ios:app_name")
+    return [
+        " ".join(html.unescape(tag.get("content") or "").split())
+        for tag in root.iter("meta")
+        if (tag.get("property") or tag.get("name") or "").strip().lower() in keys
+    ]
+
+
+def without_site(title: str, sites: list[str], headline: str) -> str:
+    """``title`` without a site's name appended (``Headline | Site``) or put before it (``Site: Headline``).
+
+    The name is a part the page names its site with (``sites``), or, when the page shows the bare
+    ``headline`` in its ``<h1>``, the last part after it.
+    """
+    marks = list(_TITLE_SEPARATOR.finditer(title))
+    if not marks:
+        return title
+    first, last = marks[0], marks[-1]
+    names = {s.casefold() for s in sites if s}
+    if title[last.end() :].casefold() in names:
+        return title[: last.start()]
+    if title[: first.start()].casefold() in names:
+        return title[first.end() :]
+    bare = title[: last.start()]
+    if ":" not in last.group(0) and headline and not same_title(title, headline) and same_title(bare, headline):
+        return bare
     return title
 
 
@@ -324,15 +416,53 @@ def disclosure_in(text: str) -> str:
     return text if len(text) <= 500 and _DISCLOSURE.search(text) else ""
 
 
+#: Class names of an image's box, caption or credit: a copyright mark there credits the image.
+_PHOTO_NAME = re.compile(r"(?:^|[-_])(?:caption|photo|image|img|foto|gallery|picture|credit)", re.I)
+#: A photo credit's shape: an agency and a photographer ("REUTERS / POOL", "AP Photo/Evan Vucci", "AFP via Getty").
+_PHOTO_CREDIT = re.compile(r"/|\b(?:photos?|foto|getty|shutterstock|istock|pool|via|dok(?:umentasi)?)\b", re.I)
+#: Class names of a page's footer.
+_FOOTER_NAME = re.compile(r"footer|bottom|bawah|colophon|site-info", re.I)
+#: Tags of an image.
+_IMAGE_TAGS = ("img", "picture", "figure", "video")
+
+
+def _photo_credit(el: El, name: str) -> bool:
+    """Whether the copyright mark in ``el`` credits an image rather than naming the publication.
+
+    It does when the name reads as an agency's credit, when it sits in a figure, and, outside a
+    footer, when it or its next two ancestors are named for an image or a credit, or an image comes
+    right before it or before its parent.
+    """
+    if _PHOTO_CREDIT.search(name):
+        return True
+    chain = [el, *el.iterancestors()]
+    if any(a.tag in ("figure", "figcaption", "picture") for a in chain):
+        return True
+    if any(a.tag == "footer" or _named(a, _FOOTER_NAME) for a in chain):
+        return False
+    if any(_named(a, _PHOTO_NAME) for a in chain[:3]):
+        return True
+    for node in chain[:2]:
+        for sibling in [s for s in node.itersiblings(preceding=True) if isinstance(s.tag, str)][:3]:
+            if sibling.tag in _IMAGE_TAGS or (
+                next(sibling.iter(*_IMAGE_TAGS), None) is not None and not _text(sibling)
+            ):
+                return True
+    return False
+
+
 def publication_in(body: El) -> str:
-    """The publication's name from a copyright line (``© 2025 Harian Contoh. …``) or a follow-us line."""
+    """The publication's name from a copyright line (``© 2025 Harian Contoh. …``) or a follow-us line.
+
+    A copyright mark that credits a photo (see :func:`_photo_credit`) names no publication.
+    """
     for el in body.iter():
         own = (el.text or "") if isinstance(el.tag, str) else ""
         if mark := _COPYRIGHT.search(own):
             whole = _text(el)
             line = whole[whole.find(mark.group(0)) :] if len(whole) <= 300 else " ".join(own[mark.start() :].split())
             name = _COPYRIGHT_END.split(_COPYRIGHT_LEAD.sub("", line), maxsplit=1)[0].strip(" .")
-            if 2 <= len(name) <= 60 and name[0].isalnum():
+            if 2 <= len(name) <= 60 and name[0].isalnum() and not _photo_credit(el, name):
                 return name
         if (m := _FOLLOW.search(own)) is not None:
             return m["name"]
