@@ -13,13 +13,22 @@ import time
 from types import FrameType
 from typing import Any
 
-from .app import DEFAULT_CACHE_MB, DEFAULT_MAX_BYTES, DEFAULT_QUEUE, DEFAULT_TIME_LIMIT, ServeConfig, create_app
+from .app import (
+    DEFAULT_CACHE_MB,
+    DEFAULT_MAX_BYTES,
+    DEFAULT_QUEUE,
+    DEFAULT_TIME_LIMIT,
+    DEFAULT_UPLOAD_TIMEOUT,
+    ServeConfig,
+    create_app,
+)
 
 __all__ = [
     "DEFAULT_CACHE_MB",
     "DEFAULT_MAX_BYTES",
     "DEFAULT_QUEUE",
     "DEFAULT_TIME_LIMIT",
+    "DEFAULT_UPLOAD_TIMEOUT",
     "MAX_CONNECTIONS",
     "ServeConfig",
     "create_app",
