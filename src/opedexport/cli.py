@@ -424,7 +424,8 @@ def _add_serve(sub: Any) -> None:
         type=_not_negative,
         default=60.0,
         metavar="SECONDS",
-        help="for the upload to arrive, then 408 and the connection closed (default 60; 0 = no limit)",
+        help="for a request's headers, and again for its upload, to arrive; then the connection is closed "
+        "(408 for an upload; default 60; 0 = no limit)",
     )
     serve.add_argument("--themes-dir", metavar="DIR", help="also allow the themes in DIR's sub-folders, by name")
     serve.add_argument(

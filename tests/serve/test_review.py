@@ -197,6 +197,44 @@ def test_an_upload_that_stops_before_its_file_is_408(tmp_path: Path) -> None:
     assert b'"file":"slow.md"' in answer
 
 
+def _response(sock: socket.socket) -> bytes:
+    """One whole answer (its headers and ``Content-Length`` bytes of body) read from ``sock``."""
+    sock.settimeout(30)
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += sock.recv(65536)
+    head, _, body = data.partition(b"\r\n\r\n")
+    [length] = [int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length:")]
+    while len(body) < length:
+        body += sock.recv(65536)
+    return data
+
+
+def test_headers_trickled_or_never_sent_close_the_connection() -> None:
+    with serving("--workers", "1", "--upload-timeout", "2") as srv:
+        assert srv.port is not None
+        trickled = socket.create_connection(("127.0.0.1", srv.port), timeout=30)
+        silent = socket.create_connection(("127.0.0.1", srv.port), timeout=30)
+        try:
+            started = time.monotonic()
+            trickled.sendall(b"POST /v1/export HTTP/1.1\r\nHo")
+            assert _answer(trickled, trickle=0.5, within=30) == b"<closed>"
+            silent.settimeout(30)
+            assert silent.recv(100) == b""
+            assert time.monotonic() - started < 25
+        finally:
+            trickled.close()
+            silent.close()
+        # a client that asks in time is answered, and may ask again on the same connection
+        kept = socket.create_connection(("127.0.0.1", srv.port), timeout=30)
+        try:
+            for _ in range(2):
+                kept.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+                assert _response(kept).startswith(b"HTTP/1.1 200 ")
+        finally:
+            kept.close()
+
+
 # --------------------------------------------------------------------------- 3. query parameters
 
 
