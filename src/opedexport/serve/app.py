@@ -1,6 +1,7 @@
 """The ASGI application: the JSON/file API under ``/v1``, ``/healthz`` and the editor's page at ``/``.
 
-Every upload is hashed and counted as it arrives and refused past the size limit;
+Every upload is hashed and counted as it arrives, refused past the size limit, and answered 408 when it
+has not all arrived within the upload timeout;
 it is held in memory up to 256 KiB, and written to a private folder of its own
 (mode 0700) that holds only it once it is larger or a worker needs it (an answer
 from the cache, :mod:`opedexport.serve.cache`, needs none). The read and the
@@ -380,7 +381,8 @@ async def _receive_upload(request: Request, upload: _Upload, max_bytes: int, tim
     except TimeoutError:
         raise _HTTPError(
             408,
-            f"the upload did not arrive within {timeout:g} s ({total} bytes came); send it faster or in one go",
+            f"the upload did not arrive within {timeout:g} s ({total} bytes came in that time); send it again "
+            "over a faster connection, or ask the operator for a longer --upload-timeout",
             file=upload.name if upload.found else None,
             headers={"Connection": "close"},
         ) from None
