@@ -10,7 +10,7 @@
     opedexport themes
     opedexport theme show NAME_OR_PATH [--json]
     opedexport serve [--host 127.0.0.1] [--port 8000] [--workers N] [--queue N] [--max-bytes N]
-                     [--time-limit SECONDS] [--themes-dir DIR] [--cache-mb MB]
+                     [--time-limit SECONDS] [--upload-timeout SECONDS] [--themes-dir DIR] [--cache-mb MB]
 
 Exit status: 0 when everything asked for was written; 1 when any input or
 format failed (each failure is one line on stderr naming the file); 2 for a
@@ -387,6 +387,7 @@ def _cmd_serve(args: argparse.Namespace, rep: _Reporter) -> int:
         queue=args.queue,
         max_bytes=args.max_bytes,
         time_limit=args.time_limit or None,
+        upload_timeout=args.upload_timeout or None,
         themes_dir=Path(args.themes_dir) if args.themes_dir else None,
         cache_mb=args.cache_mb,
     )
@@ -434,6 +435,14 @@ def _add_serve(sub: Any) -> None:
     )
     serve.add_argument(
         "--time-limit", type=float, default=60.0, metavar="SECONDS", help="per request, then 504 (default 60)"
+    )
+    serve.add_argument(
+        "--upload-timeout",
+        type=_not_negative,
+        default=60.0,
+        metavar="SECONDS",
+        help="for a request's headers, and again for its upload, to arrive; then the connection is closed "
+        "(408 for an upload; default 60; 0 = no limit)",
     )
     serve.add_argument("--themes-dir", metavar="DIR", help="also allow the themes in DIR's sub-folders, by name")
     serve.add_argument(

@@ -1,6 +1,7 @@
 """The ASGI application: the JSON/file API under ``/v1``, ``/healthz`` and the editor's page at ``/``.
 
-Every upload is hashed and counted as it arrives and refused past the size limit;
+Every upload is hashed and counted as it arrives, refused past the size limit, and answered 408 when it
+has not all arrived within the upload timeout;
 it is held in memory up to 256 KiB, and written to a private folder of its own
 (mode 0700) that holds only it once it is larger or a worker needs it (an answer
 from the cache, :mod:`opedexport.serve.cache`, needs none). The read and the
@@ -25,6 +26,7 @@ import shutil
 import sys
 import tempfile
 import time
+import unicodedata
 import urllib.parse
 import zipfile
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
@@ -45,12 +47,23 @@ from ..theme import themes_dir
 from .cache import Result, ResultCache, cache_key
 from .workers import Busy, Draining, Job, WorkerCrashed, WorkerPool, WorkerTimeout
 
-__all__ = ["DEFAULT_CACHE_MB", "DEFAULT_MAX_BYTES", "DEFAULT_QUEUE", "DEFAULT_TIME_LIMIT", "ServeConfig", "create_app"]
+__all__ = [
+    "DEFAULT_CACHE_MB",
+    "DEFAULT_MAX_BYTES",
+    "DEFAULT_QUEUE",
+    "DEFAULT_TIME_LIMIT",
+    "DEFAULT_UPLOAD_TIMEOUT",
+    "ServeConfig",
+    "create_app",
+]
 
 #: The largest upload accepted, in bytes (``--max-bytes``).
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 #: Seconds one request's read and exports may take before it is answered 504 (``--time-limit``).
 DEFAULT_TIME_LIMIT = 60.0
+#: Seconds the whole request body may take to arrive before the request is answered 408 and its
+#: connection closed (``--upload-timeout``): a client trickling its upload holds a connection no longer.
+DEFAULT_UPLOAD_TIMEOUT = 60.0
 #: Jobs that may wait for a free worker before new ones are answered 503 (``--queue``).
 DEFAULT_QUEUE = 32
 #: Megabytes of finished answers kept for identical requests (``--cache-mb``; 0 turns the cache off).
@@ -61,7 +74,13 @@ _COMPRESSED = frozenset({"pdf", "epub", "docx"})
 _ENVELOPE = 64 * 1024
 #: Bytes of an upload held in memory; past this it is written to its private folder as it arrives.
 _IN_MEMORY = 256 * 1024
-_SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+#: The longest upload name kept, in characters and in UTF-8 bytes (a file name may have 255 bytes).
+_NAME_CHARS = 120
+_NAME_BYTES = 200
+#: The longest suffix kept, in characters.
+_SUFFIX_CHARS = 16
+#: The query parameters each route takes.
+_PARAMETERS = {"export": ("formats", "theme", "from", "lang", "pdf_variant"), "inspect": ("from", "lang")}
 _THEME_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
 #: Sent with every answer: the page loads only its own script and style sheet; previews are
@@ -87,6 +106,8 @@ class ServeConfig:
     queue: int = DEFAULT_QUEUE
     max_bytes: int = DEFAULT_MAX_BYTES
     time_limit: float | None = DEFAULT_TIME_LIMIT
+    upload_timeout: float | None = DEFAULT_UPLOAD_TIMEOUT
+    """Seconds the upload may take to arrive (then 408); ``None``: no limit."""
     themes_dir: Path | None = None
     """A folder of extra themes the operator allows, each a sub-folder chosen by its name."""
     max_jobs_per_worker: int = 500
@@ -229,17 +250,68 @@ class _Upload:
             shutil.rmtree(self._folder, ignore_errors=True)
 
 
+def _clean_part(text: str, also: str = "-_") -> str:
+    """``text`` with letters, marks and digits of any script and the characters in ``also``; every run
+    of others (spaces, controls, bidi marks, quotes …) is one ``_``; no ``.`` or ``_`` at either end.
+    """
+    out: list[str] = []
+    for char in text:
+        if char in also or unicodedata.category(char)[0] in "LMN":
+            out.append(char)
+        elif not out or out[-1] != "_":
+            out.append("_")
+    return "".join(out).strip("._")
+
+
 def _clean_name(raw: str) -> str:
-    """The client's file name without folders and odd characters (``upload`` when nothing is left)."""
-    base = raw.replace("\\", "/").rsplit("/", 1)[-1]
-    name = _SAFE_NAME.sub("_", base).strip("._")[:120]
-    return name or "upload"
+    """The client's file name, safe to write and to show: no folders, no control, format or space
+    characters (each run of them one ``_``), letters of any script kept, the suffix kept (it chooses
+    the reader), at most :data:`_NAME_CHARS` characters and :data:`_NAME_BYTES` UTF-8 bytes;
+    ``upload`` (with the suffix) when nothing of the stem is left.
+    """
+    base = unicodedata.normalize("NFC", raw.replace("\\", "/").rsplit("/", 1)[-1])
+    stem, dot, suffix = base.rpartition(".")
+    if not dot:
+        stem, suffix = base, ""
+    suffix = _clean_part(suffix)[:_SUFFIX_CHARS]
+    suffix = "." + suffix if suffix else ""
+    stem = _clean_part(stem, "-_.")[: _NAME_CHARS - len(suffix)]
+    while len((stem + suffix).encode("utf-8")) > _NAME_BYTES:
+        stem = stem[:-1]
+    return (stem.rstrip("._") or "upload") + suffix
 
 
-async def _receive_upload(request: Request, upload: _Upload, max_bytes: int) -> None:
-    """Read the multipart field ``file`` into ``upload``; never hold more than ``max_bytes`` of it.
+def _ascii_name(name: str) -> str:
+    """``name`` in ASCII, for the ``filename=`` of a ``Content-Disposition`` (accents dropped, other
+    letters as ``_``; ``article`` when no ASCII letter is left of the stem).
+    """
+    stem, dot, suffix = name.rpartition(".")
+    if not dot:
+        stem, suffix = name, ""
 
-    :raises _HTTPError: 415 when the body is not multipart, 413 past the limit, 400 when ``file`` is missing.
+    def ascii_part(text: str) -> str:
+        bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+        return re.sub(r"[^A-Za-z0-9-]+", "_", bare).strip("_")
+
+    stem, suffix = ascii_part(stem) or "article", ascii_part(suffix)
+    return stem + ("." + suffix if suffix else "")
+
+
+def _disposition(name: str) -> str:
+    """An ``attachment`` ``Content-Disposition`` for ``name`` (RFC 6266): a name not in ASCII is sent as
+    ``filename*=UTF-8''…`` (RFC 8187) after an ASCII ``filename=`` for clients that do not read it.
+    """
+    if name.isascii():
+        return f'attachment; filename="{name}"'
+    return f"attachment; filename=\"{_ascii_name(name)}\"; filename*=UTF-8''{urllib.parse.quote(name, safe='')}"
+
+
+async def _receive_upload(request: Request, upload: _Upload, max_bytes: int, timeout: float | None = None) -> None:
+    """Read the multipart field ``file`` into ``upload``; never hold more than ``max_bytes`` of it, nor
+    wait more than ``timeout`` seconds for the whole body.
+
+    :raises _HTTPError: 415 when the body is not multipart, 413 past the limit, 400 when ``file`` is missing,
+        408 (``Connection: close``) when the body has not arrived in time.
     """
     ctype, params = parse_options_header(request.headers.get("content-type", ""))
     boundary = params.get(b"boundary")
@@ -296,21 +368,54 @@ async def _receive_upload(request: Request, upload: _Upload, max_bytes: int) -> 
     )
     total = 0
     try:
-        async for chunk in request.stream():
-            total += len(chunk)
-            if total > max_bytes + _ENVELOPE:
-                name = upload.name if upload.found else None
-                raise _HTTPError(413, f"the upload is over the limit of {max_bytes} bytes", file=name)
-            parser.write(chunk)
+        async with asyncio.timeout(timeout):
+            async for chunk in request.stream():
+                total += len(chunk)
+                if total > max_bytes + _ENVELOPE:
+                    name = upload.name if upload.found else None
+                    raise _HTTPError(413, f"the upload is over the limit of {max_bytes} bytes", file=name)
+                parser.write(chunk)
         parser.finalize()
     except _HTTPError:
         raise
+    except TimeoutError:
+        raise _HTTPError(
+            408,
+            f"the upload did not arrive within {timeout:g} s ({total} bytes came in that time); send it again "
+            "over a faster connection, or ask the operator for a longer --upload-timeout",
+            file=upload.name if upload.found else None,
+            headers={"Connection": "close"},
+        ) from None
     except Exception as exc:  # a malformed body
         raise _HTTPError(400, f"the multipart body cannot be read: {exc}") from None
     if not upload.found:
         raise _HTTPError(400, "the multipart field 'file' is missing: send the source as file=@PATH")
     if state["active"]:
         raise _HTTPError(400, "the multipart body ends inside the field 'file': send the whole file", file=upload.name)
+
+
+def _query(request: Request, op: str, name: str) -> dict[str, str]:
+    """The query parameters of an ``op`` request, each once: ``formats`` given several times is one
+    comma-separated list (``formats=pdf&formats=docx`` is ``formats=pdf,docx``).
+
+    :raises _HTTPError: 400 naming a parameter ``op`` does not take (a typo would otherwise give the
+        default silently), or one other than ``formats`` given twice.
+    """
+    known = _PARAMETERS[op]
+    given = request.query_params
+    unknown = [key for key in dict.fromkeys(given.keys()) if key not in known]
+    if unknown:
+        names = ", ".join(repr(k) for k in unknown)
+        raise _HTTPError(
+            400, f"unknown query parameter {names}; {request.url.path} takes {', '.join(known)}", file=name
+        )
+    query: dict[str, str] = {}
+    for key in dict.fromkeys(given.keys()):
+        values = given.getlist(key)
+        if len(values) > 1 and key != "formats":
+            raise _HTTPError(400, f"the query parameter {key!r} is given {len(values)} times; give it once", file=name)
+        query[key] = ",".join(values)
+    return query
 
 
 # --------------------------------------------------------------------------- the application
@@ -423,7 +528,7 @@ class _Service:
     # ---- the work routes
 
     def _job(self, request: Request, op: str, upload: _Upload) -> Job:
-        q = request.query_params
+        q = _query(request, op, upload.name)
         reader = q.get("from") or None
         try:
             if reader is not None:
@@ -490,7 +595,7 @@ class _Service:
         upload = _Upload()
         owned = True
         try:
-            await _receive_upload(request, upload, self.config.max_bytes)
+            await _receive_upload(request, upload, self.config.max_bytes, self.config.upload_timeout)
             job = self._job(request, op, upload)
             if job.op == "export" and job.theme_within is not None:
                 # Every file of the operator's folder is looked at (see _theme_id): a large folder
@@ -569,7 +674,7 @@ class _Service:
         if len(files) == 1:
             fmt, data = files[0]
             cls = registry.exporter(fmt)
-            headers.append(("Content-Disposition", f'attachment; filename="{stem}{cls.suffix}"'))
+            headers.append(("Content-Disposition", _disposition(f"{stem}{cls.suffix}")))
             return Result(200, data, cls.media_type, tuple(headers))
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -581,7 +686,7 @@ class _Service:
                 compressed = fmt in _COMPRESSED or data[:2] == b"PK"
                 info.compress_type = zipfile.ZIP_STORED if compressed else zipfile.ZIP_DEFLATED
                 archive.writestr(info, data)
-        headers.append(("Content-Disposition", f'attachment; filename="{stem}.zip"'))
+        headers.append(("Content-Disposition", _disposition(f"{stem}.zip")))
         return Result(200, buffer.getvalue(), "application/zip", tuple(headers))
 
     async def export(self, request: Request) -> Response:
