@@ -117,7 +117,7 @@ class _Images:
         return src_for
 
     def _store(self, fetcher: Fetcher, url: str) -> str | None:
-        image = fetch_image(fetcher, url)
+        image = fetch_image(fetcher, url, svg=True)
         if image is None:
             return None
         name = f"images/{hashlib.sha1(image.data).hexdigest()[:16]}.{image.extension}"

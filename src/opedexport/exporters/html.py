@@ -161,7 +161,7 @@ class HtmlExporter(Exporter):
         def image_src(figure: m.Figure) -> str | None:
             url = fetcher.to_url(figure.src, article.base_dir)
             if url not in by_src:
-                image = fetch_image(fetcher, url)
+                image = fetch_image(fetcher, url, svg=True)
                 if image is None:
                     by_src[url] = None
                 elif folder:
