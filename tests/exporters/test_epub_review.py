@@ -116,3 +116,24 @@ def test_a_built_in_theme_stylesheet_is_kept_as_it_is(tmp_path: Path, name: str)
         data = opedexport.export_bytes(article, "epub", theme=name)
         opedexport.export_bytes(article, "html", theme=name)
     assert _zip_texts(data, ".css") == css_for(load_theme(name), "epub")
+
+
+@pytest.mark.parametrize("fmt", ["epub", "html"])
+def test_a_built_in_theme_stylesheet_is_not_even_parsed(
+    tmp_path: Path, fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It refers only to the fonts the exporter wrote (a page's as data: URLs, hundreds of KB): no parse."""
+    from opedexport.exporters import _css_confine
+
+    def parse(css: str, allowed: object) -> None:
+        raise AssertionError("the stylesheet was parsed")
+
+    monkeypatch.setattr(_css_confine, "_confine", parse)
+    opedexport.export_bytes(_article(tmp_path), fmt)
+
+
+def test_a_written_url_does_not_hide_what_follows(tmp_path: Path) -> None:
+    css = 'p { background: url("fonts/A.ttf") } q { background: url("fonts/A.ttf") url(http://x/y.png) }'
+    with pytest.warns(ResourceRefusedWarning, match="x/y.png"):
+        kept = confine_css(css, lambda url: url == "fonts/A.ttf", what="the HTML page", written=["fonts/A.ttf"])
+    assert "http://x" not in kept and 'p { background: url("fonts/A.ttf") }' in kept

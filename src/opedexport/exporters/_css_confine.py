@@ -68,7 +68,9 @@ def packaged_url(names: Iterable[str], *, folder: str = "") -> Callable[[str], b
     return allowed
 
 
-def confine_css(css: str, allowed: Callable[[str], bool], *, what: str, source: str = "") -> str:
+def confine_css(
+    css: str, allowed: Callable[[str], bool], *, what: str, source: str = "", written: Iterable[str] = ()
+) -> str:
     """``css`` without ``@import`` rules and without the declarations whose URLs ``allowed`` refuses.
 
     Everything dropped is reported in one :class:`~opedexport.errors.ResourceRefusedWarning`.
@@ -76,9 +78,17 @@ def confine_css(css: str, allowed: Callable[[str], bool], *, what: str, source: 
     :param allowed: whether a URL the stylesheet refers to is packaged with it (see :func:`packaged_url`).
     :param what: what the stylesheet goes into, for the warning (``"the EPUB"``).
     :param source: the theme file the stylesheet comes from, named in the warning when known.
+    :param written: URLs the exporter gave the templates, each allowed, written ``url("…")``: a
+        stylesheet that refers to nothing but these is seen to be so without parsing it (a page's
+        stylesheet holds its fonts as ``data:`` URLs, hundreds of kilobytes to tokenise).
     :returns: ``css`` itself when nothing refers outside the package, else the confined stylesheet.
     """
-    if not _may_refer(css):
+    rest = css
+    for url in written:
+        rest = rest.replace(f'url("{url}")', "")
+    if not _may_refer(rest):
+        # No URL, @import or URL-taking function can be spelt (escapes need a backslash) in what is
+        # left, and what was taken out can only be read as one of those references or as inert text.
         return css
     result, dropped = _confine(css, allowed)
     if dropped:

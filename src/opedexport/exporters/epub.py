@@ -358,6 +358,7 @@ def _css(theme: Theme, contents: _Contents) -> bytes:
         packaged_url(packaged, folder=Path(_CSS_NAME).parent.as_posix()),
         what="the EPUB",
         source=template_file(theme, "epub.css.j2"),
+        written=[f"../{name}" for name in packaged],
     ).encode("utf-8")
 
 

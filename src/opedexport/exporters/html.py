@@ -193,6 +193,7 @@ class HtmlExporter(Exporter):
             lambda url: url.startswith("#") or url in ours,
             what="the HTML page",
             source=template_file(theme, "web.css.j2"),
+            written=ours,
         )
         if folder:
             files[f"{assets_dir}/style.css"] = css.encode("utf-8")
