@@ -137,3 +137,9 @@ def test_a_written_url_does_not_hide_what_follows(tmp_path: Path) -> None:
     with pytest.warns(ResourceRefusedWarning, match="x/y.png"):
         kept = confine_css(css, lambda url: url == "fonts/A.ttf", what="the HTML page", written=["fonts/A.ttf"])
     assert "http://x" not in kept and 'p { background: url("fonts/A.ttf") }' in kept
+
+
+def test_a_namespace_rule_is_kept() -> None:
+    """``@namespace url(…)`` names a namespace: no reader fetches it, so it is no reference to drop."""
+    css = '@namespace svg url("http://www.w3.org/2000/svg");\nsvg|rect { fill: red; }\n'
+    assert confine_css(css, lambda url: False, what="the EPUB") == css

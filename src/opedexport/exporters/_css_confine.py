@@ -141,6 +141,9 @@ def _rules(nodes: list[Any], allowed: Callable[[str], bool], dropped: list[str])
         if kind == "at-rule" and node.lower_at_keyword == "import":
             dropped.append(node.serialize())
             continue
+        if kind == "at-rule" and node.lower_at_keyword == "namespace":
+            parts.append(node.serialize())  # names a namespace; nothing is read from its URL
+            continue
         if kind == "declaration":
             if _refers_outside(node.value, allowed):
                 dropped.append(node.serialize())
