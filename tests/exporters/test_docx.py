@@ -309,7 +309,8 @@ def test_decorative_figure_is_marked(tmp_path: Path) -> None:
 )
 def test_refused_figure_is_dropped_with_a_warning(tmp_path: Path, src: str) -> None:
     (tmp_path / "images").mkdir()
-    (tmp_path / "images" / "fake.png").write_bytes(b"<svg xmlns='http://www.w3.org/2000/svg'/>")
+    # Not an image at all (an SVG is no longer dropped whole: test_docx_review keeps its texts).
+    (tmp_path / "images" / "fake.png").write_bytes(b"<html xmlns='http://www.w3.org/1999/xhtml'/>")
     (tmp_path.parent / "outside.png").write_bytes((DATA / "images" / "chart.png").read_bytes())
     article = simple(
         para("before"),

@@ -14,6 +14,7 @@ e-readers cannot show into PNG.
 
 from __future__ import annotations
 
+import base64
 import io
 import warnings
 from collections.abc import Iterable
@@ -31,6 +32,7 @@ from ._common import kicker_text
 
 __all__ = [
     "COVER_SIZE",
+    "SVG_TYPE",
     "CoverImage",
     "cover_alt_text",
     "cover_for",
@@ -49,6 +51,9 @@ _CORE_FORMATS: dict[str, tuple[str, str]] = {
     "GIF": ("image/gif", "gif"),
 }
 
+#: The media type of an SVG image, which an EPUB and a web page take as it is (see :func:`fetch_image`).
+SVG_TYPE = "image/svg+xml"
+
 FontLike = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
 
@@ -59,11 +64,11 @@ class CoverImage:
     data: bytes
     """The encoded image."""
     media_type: str
-    """``image/png``, ``image/jpeg`` or ``image/gif``."""
+    """``image/png``, ``image/jpeg``, ``image/gif``, or ``image/svg+xml`` for a figure (never a cover)."""
     width: int
-    """Width in pixels."""
+    """Width in pixels (0 for an SVG)."""
     height: int
-    """Height in pixels."""
+    """Height in pixels (0 for an SVG)."""
     generated: bool = False
     """``True`` when drawn by :func:`generate_cover`, ``False`` for the article's own image."""
 
@@ -73,7 +78,7 @@ class CoverImage:
         for media_type, ext in _CORE_FORMATS.values():
             if media_type == self.media_type:
                 return ext
-        return "bin"
+        return "svg" if self.media_type == SVG_TYPE else "bin"
 
 
 # --------------------------------------------------------------------------- reading images
@@ -121,13 +126,37 @@ def read_cover(article: Article, fetcher: Fetcher) -> CoverImage | None:
     return fetch_image(fetcher, fetcher.to_url(article.cover, article.base_dir))
 
 
-def fetch_image(fetcher: Fetcher, url: str) -> CoverImage | None:
+def fetch_image(fetcher: Fetcher, url: str, *, svg: bool = False) -> CoverImage | None:
     """The image at ``url`` through ``fetcher``, ready to embed; ``None`` (with a warning) when refused,
     missing or not an image.
+
+    :param svg: accept an SVG too (for an EPUB's or a web page's figure), when it holds no script and
+        refers to nothing outside itself (see :func:`~opedexport.exporters._svg.packaged_svg`).
     """
     fetched = fetcher.fetch_image_or_none(url)  # the image check, by content, before Pillow decodes it
     if fetched is None:
         return None
+    if svg and fetched[1] == SVG_TYPE:
+        from ..fetch import Refused
+        from ..images import ImageRefused
+        from ._svg import packaged_svg
+
+        def embed(ref: str) -> str:  # a raster the SVG shows, read under the same rules, as a data: URL
+            shown = ref if len(ref) < 80 else ref[:77] + "..."
+            try:
+                data, media_type = fetcher.fetch(ref)  # passed the image check with the SVG already
+            except Refused as exc:
+                raise ImageRefused(f"an SVG showing {shown}, refused: {exc}") from None
+            image = prepare_image(data) if media_type != SVG_TYPE else None
+            if image is None:
+                raise ImageRefused(f"an SVG showing {shown}, which is not a raster image that can be embedded")
+            return f"data:{image.media_type};base64,{base64.b64encode(image.data).decode('ascii')}"
+
+        try:
+            return CoverImage(packaged_svg(fetched[0], url=url, embed=embed), SVG_TYPE, 0, 0)
+        except ImageRefused as exc:
+            fetcher.refuse(url, str(exc))
+            return None
     image = prepare_image(fetched[0])
     if image is None:
         fetcher.refuse(url, "not an image that can be embedded (JPEG, PNG, GIF, or a raster format Pillow reads)")

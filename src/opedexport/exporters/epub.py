@@ -68,6 +68,7 @@ from ..model import Collection
 from ..theme import Theme, contrast_problems
 from ._common import collection_identifier, epub_identifier, kicker_text, write_zip
 from ._cover import CoverImage, cover_alt_text, cover_for, fetch_image
+from ._css_confine import confine_css, packaged_url, template_file
 from ._html import OPS_NS, XHTML_NS, Heading, ImageSrc, css_for, render_article, to_xhtml_bytes
 from .base import Exporter, Option, build_datetime
 
@@ -116,7 +117,7 @@ class _Images:
         return src_for
 
     def _store(self, fetcher: Fetcher, url: str) -> str | None:
-        image = fetch_image(fetcher, url)
+        image = fetch_image(fetcher, url, svg=True)
         if image is None:
             return None
         name = f"images/{hashlib.sha1(image.data).hexdigest()[:16]}.{image.extension}"
@@ -307,9 +308,7 @@ def _write_book(contents: _Contents, theme: Theme, *, subset_fonts: bool, when: 
     cover_name = f"images/cover.{cover.extension}"
     cover_page = _cover_page(meta, labels, contents.cover_alt, f"../{cover_name}")
 
-    css = epub.EpubItem(
-        uid="style", file_name=_CSS_NAME, media_type="text/css", content=css_for(theme, "epub").encode("utf-8")
-    )
+    css = epub.EpubItem(uid="style", file_name=_CSS_NAME, media_type="text/css", content=_css(theme, contents))
     book.add_item(css)
     roots = [cover_page, contents.title_page, *(doc.root for doc in contents.body)]
     text = " ".join(_text_of(root) for root in roots) + " " + labels.contents
@@ -348,6 +347,19 @@ def _write_book(contents: _Contents, theme: Theme, *, subset_fonts: bool, when: 
         raise ExportError(f"epub: ebooklib could not write the book: {exc}") from exc
     langs = {href: doc.lang for doc in contents.body if doc.lang != meta.lang for href in doc.lang_hrefs}
     return _reproducible_zip(raw.getvalue(), when, nav_langs=langs, lang=meta.lang)
+
+
+def _css(theme: Theme, contents: _Contents) -> bytes:
+    """The theme's ``epub.css.j2``, referring to nothing but the fonts and images packaged in the book."""
+    packaged = [f"fonts/{path.name}" for *_, path in theme.all_font_files()]
+    packaged += [*contents.images.files, f"images/cover.{contents.cover.extension}"]
+    return confine_css(
+        css_for(theme, "epub"),
+        packaged_url(packaged, folder=Path(_CSS_NAME).parent.as_posix()),
+        what="the EPUB",
+        source=template_file(theme, "epub.css.j2"),
+        written=[f"../{name}" for name in packaged],
+    ).encode("utf-8")
 
 
 def _title_of(entry: Any) -> str:

@@ -47,6 +47,7 @@ from ..fetch import Fetcher
 from ..roles import role_table
 from ..theme import Theme
 from ._cover import fetch_image
+from ._css_confine import confine_css, template_file
 from ._html import XHTML_NS, environment, render_article, to_html_string
 from .base import Exporter, Option
 
@@ -160,7 +161,7 @@ class HtmlExporter(Exporter):
         def image_src(figure: m.Figure) -> str | None:
             url = fetcher.to_url(figure.src, article.base_dir)
             if url not in by_src:
-                image = fetch_image(fetcher, url)
+                image = fetch_image(fetcher, url, svg=True)
                 if image is None:
                     by_src[url] = None
                 elif folder:
@@ -185,6 +186,14 @@ class HtmlExporter(Exporter):
             environment(theme)
             .get_template("web.css.j2")
             .render(theme=theme, roles=role_table(theme), book=False, font_src=font_src)
+        )
+        ours = frozenset(font_src.values())  # the fonts written with the page, and nothing else
+        css = confine_css(
+            css,
+            lambda url: url.startswith("#") or url in ours,
+            what="the HTML page",
+            source=template_file(theme, "web.css.j2"),
+            written=ours,
         )
         if folder:
             files[f"{assets_dir}/style.css"] = css.encode("utf-8")

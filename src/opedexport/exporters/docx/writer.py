@@ -45,6 +45,9 @@ from .notes import _Footnotes, _Numbering
 from .pagination import _Pagination
 from .styles import _RUN_STYLE_ORDER, S, StyleSheet
 
+#: What :meth:`_DocxWriter.picture` gives for an SVG figure: no picture, but its texts are kept.
+_NO_PICTURE = object()
+
 
 @dataclass(slots=True)
 class _Entry:
@@ -583,10 +586,14 @@ class _DocxWriter:
         inline = self.picture(node)
         if inline is None:
             return
-        p = self.paragraph(S.FIGURE)
-        r = ox.run()
-        r.append(ox.el("w:drawing", None, inline))
-        p.append(r)
+        if inline is _NO_PICTURE:  # an SVG: its text alternative stands in its place
+            if node.alt:
+                self.paragraph(S.FIGURE).append(ox.run(node.alt))
+        else:
+            p = self.paragraph(S.FIGURE)
+            r = ox.run()
+            r.append(ox.el("w:drawing", None, inline))
+            p.append(r)
         if node.caption or node.credit:
             cap = self.inlines(self.paragraph(S.CAPTION), node.caption)
             if node.credit:
@@ -597,12 +604,17 @@ class _DocxWriter:
 
     def picture(self, node: m.Figure) -> Any:
         """The ``wp:inline`` of a figure's image, fitted to the text block; ``None`` when the
-        image is refused, missing or not an image (each with a ``ResourceRefusedWarning``).
+        image is refused, missing or not an image (each with a ``ResourceRefusedWarning``);
+        ``_NO_PICTURE`` for an SVG (with the warning), which Word documents cannot hold.
         """
         url = self.fetcher.to_url(node.src, self.article.base_dir)
         fetched = self.fetcher.fetch_image_or_none(url)  # the image check, by content, before anything decodes it
         if fetched is None:
             return None
+        if fetched[1] == "image/svg+xml":
+            why = "an SVG image, which a DOCX cannot hold: left out, its text alternative and caption kept"
+            self.fetcher.refuse(url, why)
+            return _NO_PICTURE
         stream = _word_image(fetched[0])
         if stream is None:
             self.fetcher.refuse(url, "not an image format Word can show")
