@@ -135,7 +135,6 @@ def test_a_newline_in_a_file_name_cannot_forge_an_output_line(tmp_path: Path, ca
     assert not any(line.startswith("opedexport: 9 article(s)") for line in err.splitlines()), err
 
 
-@pytest.mark.xfail(strict=True, reason="a manifest's path errors do not name the manifest line")
 def test_a_manifest_path_error_names_its_line(tmp_path: Path) -> None:
     (tmp_path / "outside.md").write_text("# T\n\nText.\n", encoding="utf-8")
     book = tmp_path / "book"
@@ -144,6 +143,11 @@ def test_a_manifest_path_error_names_its_line(tmp_path: Path) -> None:
     with pytest.raises(OpedexportError) as caught:
         opedexport.load_manifest(book / "m.yaml")
     assert caught.value.line == 3
+    assert str(caught.value).startswith(f"{book / 'm.yaml'}:3: manifest: ../outside.md is outside")
+    (book / "m.yaml").write_text("title: B\ntheme: '../th'\narticles: [a.md]\n", encoding="utf-8")
+    with pytest.raises(OpedexportError) as caught:
+        opedexport.load_manifest(book / "m.yaml")
+    assert caught.value.line == 2
 
 
 # --------------------------------------------------------------------------- an editor with real pages

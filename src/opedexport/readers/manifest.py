@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -149,6 +150,18 @@ def _date(value: Any, manifest: Path) -> dt.date | None:
     raise InputError(f"manifest: date must be YYYY-MM-DD, got {value!r}", path=manifest)
 
 
+def _line_of(manifest: Path, value: str) -> int | None:
+    """The first line of ``manifest`` that holds ``value`` as a YAML scalar (a list item, a key's value,
+    quoted or not), for an error about that value; ``None`` when it cannot be told.
+    """
+    try:
+        lines = manifest.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    scalar = re.compile(r"(?:^|[\s\[,:-])[\"']?" + re.escape(value) + r"[\"']?\s*(?:$|[\],#])")
+    return next((n for n, line in enumerate(lines, start=1) if scalar.search(line)), None)
+
+
 def _article_paths(value: Any, where: str, manifest: Path) -> list[Path]:
     if not isinstance(value, list) or not value:
         raise InputError(f"manifest: {where} must be a non-empty list of paths", path=manifest)
@@ -159,7 +172,9 @@ def _article_paths(value: Any, where: str, manifest: Path) -> list[Path]:
             raise InputError(f"manifest: {where} holds {item!r}, not a path", path=manifest)
         path = (manifest.parent / item).resolve()
         if not path.is_relative_to(root):
-            raise InputError(f"manifest: {item} is outside the manifest's folder", path=manifest)
+            raise InputError(
+                f"manifest: {item} is outside the manifest's folder", path=manifest, line=_line_of(manifest, item)
+            )
         out.append(path)
     return out
 
@@ -175,6 +190,7 @@ def _theme_ref(value: str, manifest: Path) -> str:
             f"manifest: theme: {value} is outside the manifest's folder; give a built-in theme name "
             "or a theme folder inside the manifest's folder (or --theme on the command line)",
             path=manifest,
+            line=_line_of(manifest, value),
         )
     return value
 
