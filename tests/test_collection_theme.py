@@ -74,7 +74,7 @@ def test_cli_collection_refuses_an_outside_theme_but_accepts_one_given_with_them
     out = tmp_path / "out"
     assert main(["collection", str(path), "-f", "epub", "-o", str(out)]) == 1
     err = capsys.readouterr().err
-    assert f"{path}: manifest: theme: {outside} is outside the manifest's folder" in err
+    assert f"{path}:3: manifest: theme: {outside} is outside the manifest's folder" in err
     assert not out.exists()
     path = manifest(tmp_path / "book", "default")
     assert main(["collection", str(path), "-f", "epub", "-o", str(out), "--theme", str(outside)]) == 0

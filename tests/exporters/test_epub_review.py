@@ -60,6 +60,7 @@ def _assert_confined(css: str) -> None:
 # --------------------------------------------------------------------------- a theme's stylesheet
 
 
+@pytest.mark.slow  # EPUBCheck
 def test_an_epub_stylesheet_keeps_only_what_the_book_packages(tmp_path: Path) -> None:
     theme = _theme(tmp_path, {"epub.css.j2": EVIL_CSS})
     article = _article(tmp_path)

@@ -43,6 +43,7 @@ def _svg_article(folder: Path, svg: str = CHART) -> opedexport.Article:
     return _article(folder, '![Street temperatures by district](chart.svg "July heat on our streets")')
 
 
+@pytest.mark.slow  # EPUBCheck
 def test_an_svg_figure_is_packaged_in_the_epub(tmp_path: Path) -> None:
     article = _svg_article(tmp_path)
     with warnings.catch_warnings():
@@ -123,6 +124,7 @@ def test_an_svg_over_the_image_limits_is_still_refused(tmp_path: Path) -> None:
 RASTER = Path(__file__).resolve().parents[1] / "data" / "images" / "chart.png"
 
 
+@pytest.mark.slow  # EPUBCheck
 def test_the_raster_an_svg_shows_is_embedded_in_it(tmp_path: Path) -> None:
     """A chart whose SVG shows a PNG beside it: the book holds the PNG inside the SVG, not a file: URL."""
     (tmp_path / "pic.png").write_bytes(RASTER.read_bytes())

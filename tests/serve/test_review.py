@@ -23,7 +23,7 @@ from serving import SAMPLE, Server, serving, upload
 
 from opedexport.cli import build_parser
 from opedexport.serve import DEFAULT_UPLOAD_TIMEOUT, ServeConfig
-from opedexport.serve.app import _clean_name, _disposition
+from opedexport.serve.names import clean_name, disposition
 
 EXPORT = "/v1/export"
 SOURCE = b'---\ntitle: "Trees"\n---\n\nThe trees of the city are old and tall, and the people love them.\n'
@@ -69,21 +69,21 @@ def _filename_star(disposition: str) -> str:
     ],
 )
 def test_a_clean_name_keeps_letters_of_any_script_and_the_suffix(raw: str, clean: str) -> None:
-    assert _clean_name(raw) == clean
+    assert clean_name(raw) == clean
 
 
 def test_a_clean_name_is_bounded_and_keeps_its_suffix() -> None:
-    name = _clean_name("漢" * 400 + ".docx")
+    name = clean_name("漢" * 400 + ".docx")
     assert name.endswith("漢.docx") and len(name) <= 120 and len(name.encode()) <= 200
 
 
 def test_a_disposition_carries_a_name_in_any_script() -> None:
-    assert _disposition("final.pdf") == 'attachment; filename="final.pdf"'
-    value = _disposition("é漢字.pdf")
+    assert disposition("final.pdf") == 'attachment; filename="final.pdf"'
+    value = disposition("é漢字.pdf")
     assert value.isascii()
     assert value.startswith('attachment; filename="e.pdf"; ')
     assert _filename_star(value) == "é漢字.pdf"
-    assert 'filename="article.pdf"' in _disposition("漢字.pdf")
+    assert 'filename="article.pdf"' in disposition("漢字.pdf")
 
 
 def test_an_upload_named_in_any_script_is_converted_and_named_back(client: httpx.Client) -> None:

@@ -26,7 +26,6 @@ import shutil
 import sys
 import tempfile
 import time
-import unicodedata
 import urllib.parse
 import zipfile
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
@@ -45,6 +44,7 @@ from ..errors import RegistryError
 from ..registry import registry
 from ..theme import themes_dir
 from .cache import Result, ResultCache, cache_key
+from .names import clean_name, disposition
 from .workers import Busy, Draining, Job, WorkerCrashed, WorkerPool, WorkerTimeout
 
 __all__ = [
@@ -74,11 +74,6 @@ _COMPRESSED = frozenset({"pdf", "epub", "docx"})
 _ENVELOPE = 64 * 1024
 #: Bytes of an upload held in memory; past this it is written to its private folder as it arrives.
 _IN_MEMORY = 256 * 1024
-#: The longest upload name kept, in characters and in UTF-8 bytes (a file name may have 255 bytes).
-_NAME_CHARS = 120
-_NAME_BYTES = 200
-#: The longest suffix kept, in characters.
-_SUFFIX_CHARS = 16
 #: The query parameters each route takes.
 _PARAMETERS = {"export": ("formats", "theme", "from", "lang", "pdf_variant"), "inspect": ("from", "lang")}
 _THEME_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
@@ -250,62 +245,6 @@ class _Upload:
             shutil.rmtree(self._folder, ignore_errors=True)
 
 
-def _clean_part(text: str, also: str = "-_") -> str:
-    """``text`` with letters, marks and digits of any script and the characters in ``also``; every run
-    of others (spaces, controls, bidi marks, quotes …) is one ``_``; no ``.`` or ``_`` at either end.
-    """
-    out: list[str] = []
-    for char in text:
-        if char in also or unicodedata.category(char)[0] in "LMN":
-            out.append(char)
-        elif not out or out[-1] != "_":
-            out.append("_")
-    return "".join(out).strip("._")
-
-
-def _clean_name(raw: str) -> str:
-    """The client's file name, safe to write and to show: no folders, no control, format or space
-    characters (each run of them one ``_``), letters of any script kept, the suffix kept (it chooses
-    the reader), at most :data:`_NAME_CHARS` characters and :data:`_NAME_BYTES` UTF-8 bytes;
-    ``upload`` (with the suffix) when nothing of the stem is left.
-    """
-    base = unicodedata.normalize("NFC", raw.replace("\\", "/").rsplit("/", 1)[-1])
-    stem, dot, suffix = base.rpartition(".")
-    if not dot:
-        stem, suffix = base, ""
-    suffix = _clean_part(suffix)[:_SUFFIX_CHARS]
-    suffix = "." + suffix if suffix else ""
-    stem = _clean_part(stem, "-_.")[: _NAME_CHARS - len(suffix)]
-    while len((stem + suffix).encode("utf-8")) > _NAME_BYTES:
-        stem = stem[:-1]
-    return (stem.rstrip("._") or "upload") + suffix
-
-
-def _ascii_name(name: str) -> str:
-    """``name`` in ASCII, for the ``filename=`` of a ``Content-Disposition`` (accents dropped, other
-    letters as ``_``; ``article`` when no ASCII letter is left of the stem).
-    """
-    stem, dot, suffix = name.rpartition(".")
-    if not dot:
-        stem, suffix = name, ""
-
-    def ascii_part(text: str) -> str:
-        bare = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-        return re.sub(r"[^A-Za-z0-9-]+", "_", bare).strip("_")
-
-    stem, suffix = ascii_part(stem) or "article", ascii_part(suffix)
-    return stem + ("." + suffix if suffix else "")
-
-
-def _disposition(name: str) -> str:
-    """An ``attachment`` ``Content-Disposition`` for ``name`` (RFC 6266): a name not in ASCII is sent as
-    ``filename*=UTF-8''…`` (RFC 8187) after an ASCII ``filename=`` for clients that do not read it.
-    """
-    if name.isascii():
-        return f'attachment; filename="{name}"'
-    return f"attachment; filename=\"{_ascii_name(name)}\"; filename*=UTF-8''{urllib.parse.quote(name, safe='')}"
-
-
 async def _receive_upload(request: Request, upload: _Upload, max_bytes: int, timeout: float | None = None) -> None:
     """Read the multipart field ``file`` into ``upload``; never hold more than ``max_bytes`` of it, nor
     wait more than ``timeout`` seconds for the whole body.
@@ -339,7 +278,7 @@ async def _receive_upload(request: Request, upload: _Upload, max_bytes: int, tim
     def on_headers_finished() -> None:
         _, disp = parse_options_header(state["headers"].get(b"content-disposition", b""))
         if disp.get(b"name") == b"file" and not upload.found:
-            upload.begin(_clean_name(disp.get(b"filename", b"upload").decode("utf-8", "replace")))
+            upload.begin(clean_name(disp.get(b"filename", b"upload").decode("utf-8", "replace")))
             state["active"] = True
 
     def on_part_data(data: bytes, start: int, end: int) -> None:
@@ -674,7 +613,7 @@ class _Service:
         if len(files) == 1:
             fmt, data = files[0]
             cls = registry.exporter(fmt)
-            headers.append(("Content-Disposition", _disposition(f"{stem}{cls.suffix}")))
+            headers.append(("Content-Disposition", disposition(f"{stem}{cls.suffix}")))
             return Result(200, data, cls.media_type, tuple(headers))
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -686,7 +625,7 @@ class _Service:
                 compressed = fmt in _COMPRESSED or data[:2] == b"PK"
                 info.compress_type = zipfile.ZIP_STORED if compressed else zipfile.ZIP_DEFLATED
                 archive.writestr(info, data)
-        headers.append(("Content-Disposition", _disposition(f"{stem}.zip")))
+        headers.append(("Content-Disposition", disposition(f"{stem}.zip")))
         return Result(200, buffer.getvalue(), "application/zip", tuple(headers))
 
     async def export(self, request: Request) -> Response:
