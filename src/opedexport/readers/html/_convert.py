@@ -107,7 +107,7 @@ def _tidy(nodes: tuple[Inline, ...], after_space: list[bool]) -> tuple[Inline, .
 
 
 def _rstrip_in_place(out: list[Inline]) -> None:
-    """Strip ``out``'s trailing spaces and line breaks as :func:`_rstrip` does, touching only its end.
+    """Strip ``out``'s trailing spaces and line breaks, at every depth of its last node, touching only its end.
 
     Called at every line break, so it must not copy what was read before: that made a paragraph of
     ``x<br>`` cost the square of its length. An emphasis or link at the end is rebuilt only when its own
@@ -143,24 +143,9 @@ def _loose_end(node: Inline) -> bool:
 
 
 def _rstrip(nodes: tuple[Inline, ...]) -> tuple[Inline, ...]:
-    """``nodes`` without trailing spaces and line breaks."""
+    """``nodes`` without trailing spaces and line breaks (:func:`_rstrip_in_place` on a copy)."""
     out = list(nodes)
-    while out:
-        last = out[-1]
-        if isinstance(last, LineBreak):
-            out.pop()
-        elif isinstance(last, Text):
-            if text := last.text.rstrip(" "):
-                out[-1] = Text(text)
-                break
-            out.pop()
-        elif isinstance(last, (Emph, Strong, Link)):
-            if children := _rstrip(last.children):
-                out[-1] = replace(last, children=children)
-                break
-            out.pop()
-        else:
-            break
+    _rstrip_in_place(out)
     return tuple(out)
 
 
