@@ -1,0 +1,47 @@
+"""Hostile SVG figures that got past :func:`packaged_svg` (review of the SVG packaging)."""
+
+from __future__ import annotations
+
+import pytest
+
+from opedexport.exporters._svg import packaged_svg
+from opedexport.images import ImageRefused, inspect_image
+
+_SVG = b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="10" height="10">'
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'<a><animate attributeName="href" values="javascript:alert(1)"/><text y="9">x</text></a>',
+        b'<a><set attributeName="xlink:href" to="javascript:alert(1)"/><text y="9">x</text></a>',
+        b'<image width="5" height="5"><set attributeName="href" to="http://tracker.invalid/t.png"/></image>',
+    ],
+)
+def test_an_animation_that_sets_a_reference_is_refused(body: bytes) -> None:
+    with pytest.raises(ImageRefused, match="changes a reference"):
+        packaged_svg(_SVG + body + b"</svg>")
+
+
+def test_animating_other_attributes_is_kept() -> None:
+    out = packaged_svg(_SVG + b'<rect width="5" height="5"><set attributeName="fill" to="red"/></rect></svg>')
+    assert b'attributeName="fill"' in out
+
+
+def test_entities_declared_in_utf7_are_refused() -> None:
+    # "<!ENTITY" spelt in UTF-7 passes the byte check of the image check; written again without its
+    # DOCTYPE, the SVG would use an undeclared entity and not be well-formed XML in the EPUB.
+    data = (
+        b'<?xml version="1.0" encoding="UTF-7"?><!DOCTYPE svg [+ADw-!ENTITY a "x">]>'
+        b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><text y="9">&a;</text></svg>'
+    )
+    assert inspect_image(data, max_pixels=10**6) is not None  # the case this guards
+    with pytest.raises(ImageRefused, match="entities"):
+        packaged_svg(data)
+
+
+def test_a_style_nested_too_deep_is_refused_not_a_crash() -> None:
+    n = 20_000
+    data = _SVG + b'<rect width="5" height="5" style="fill:' + b"(" * n + b"url(#a)" + b")" * n + b'"/></svg>'
+    with pytest.raises(ImageRefused, match="nests too deep"):
+        packaged_svg(data)
