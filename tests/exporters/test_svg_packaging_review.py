@@ -45,3 +45,21 @@ def test_a_style_nested_too_deep_is_refused_not_a_crash() -> None:
     data = _SVG + b'<rect width="5" height="5" style="fill:' + b"(" * n + b"url(#a)" + b")" * n + b'"/></svg>'
     with pytest.raises(ImageRefused, match="nests too deep"):
         packaged_svg(data)
+
+
+@pytest.mark.parametrize(
+    "attribute",
+    [
+        'mask="image-set(&quot;http://tracker.invalid/m.png&quot; 1x)"',
+        'fill="src(&quot;http://tracker.invalid/f&quot;)"',
+    ],
+)
+def test_a_presentation_attribute_naming_a_url_without_url_is_refused(attribute: str) -> None:
+    # A presentation attribute takes its property's value: mask="image-set('…' 1x)" fetches the image.
+    with pytest.raises(ImageRefused, match="refers outside"):
+        packaged_svg(_SVG + f'<rect width="5" height="5" {attribute}/></svg>'.encode())
+
+
+def test_an_attribute_that_merely_says_image_is_kept() -> None:
+    out = packaged_svg(_SVG + b'<rect id="image-1" class="image" width="5" height="5"/></svg>')
+    assert b'id="image-1"' in out

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..images import ImageRefused
+from ._css_confine import _may_refer
 
 __all__ = ["packaged_svg"]
 
@@ -87,7 +88,7 @@ def _packaged(root: Any, url: str, embed: Embed | None) -> bytes:
                     el.set(key, embed(_absolute(el, href, url)))
                     continue
                 _check_href(name, href)
-            elif "url" in value.lower() or "\\" in value or attr == "style":
+            elif attr == "style" or _may_refer(value):  # url(), image-set("…"), src("…"), escapes
                 _check_css(value, stylesheet=False)
     out: bytes = etree.tostring(root, encoding="utf-8", xml_declaration=True)
     return out
