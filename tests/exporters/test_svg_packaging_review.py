@@ -63,3 +63,16 @@ def test_a_presentation_attribute_naming_a_url_without_url_is_refused(attribute:
 def test_an_attribute_that_merely_says_image_is_kept() -> None:
     out = packaged_svg(_SVG + b'<rect id="image-1" class="image" width="5" height="5"/></svg>')
     assert b'id="image-1"' in out
+
+
+@pytest.mark.parametrize(
+    "element",
+    [
+        b'<h:meta xmlns:h="http://www.w3.org/1999/xhtml" http-equiv="refresh" content="0;url=http://tracker.invalid/"/>',
+        b'<h:img xmlns:h="http://www.w3.org/1999/xhtml" src="http://tracker.invalid/t.png"/>',
+    ],
+)
+def test_html_elements_in_an_svg_are_refused(element: bytes) -> None:
+    # Outside a <foreignObject> too: a browser opening the SVG file makes them HTML elements, which load.
+    with pytest.raises(ImageRefused, match="HTML"):
+        packaged_svg(_SVG + element + b"</svg>")

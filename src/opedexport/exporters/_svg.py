@@ -28,6 +28,7 @@ _ACTIVE = frozenset({"script", "foreignObject", "handler", "listener", "iframe",
 _DATA_IMAGE = re.compile(r"^data:image/(?:png|jpeg|gif)[;,]", re.IGNORECASE)
 _LINK_SCHEMES = ("http:", "https:", "mailto:")
 _XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
+_XHTML = "http://www.w3.org/1999/xhtml"
 #: Elements that set another attribute of their target while the SVG runs (SMIL animation).
 _ANIMATION = frozenset({"set", "animate"})
 
@@ -70,7 +71,12 @@ def _packaged(root: Any, url: str, embed: Embed | None) -> bytes:
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
-        name = etree.QName(el).localname
+        qname = etree.QName(el)
+        name = qname.localname
+        if qname.namespace == _XHTML:
+            # A browser showing the SVG as a document makes these HTML elements: an <img src> loads,
+            # a <meta http-equiv="refresh"> navigates (and the element's attributes are not checked here).
+            raise ImageRefused(f"an SVG holding an HTML <{name}>, which a browser would load or run")
         if name in _ACTIVE:
             raise ImageRefused(f"an SVG holding a <{name}>, which an e-reader or a browser would run or load")
         if name == "style":
