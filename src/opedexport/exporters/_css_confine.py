@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ResourceRefusedWarning
+from ..errors import ResourceRefusedWarning, ThemeError
 
 if TYPE_CHECKING:
     from ..theme import Theme
@@ -82,6 +82,7 @@ def confine_css(
         stylesheet that refers to nothing but these is seen to be so without parsing it (a page's
         stylesheet holds its fonts as ``data:`` URLs, hundreds of kilobytes to tokenise).
     :returns: ``css`` itself when nothing refers outside the package, else the confined stylesheet.
+    :raises ThemeError: for a stylesheet nested too deep to be parsed (thousands of brackets).
     """
     rest = css
     for url in written:
@@ -90,7 +91,13 @@ def confine_css(
         # No URL, @import or URL-taking function can be spelt (escapes need a backslash) in what is
         # left, and what was taken out can only be read as one of those references or as inert text.
         return css
-    result, dropped = _confine(css, allowed)
+    try:
+        result, dropped = _confine(css, allowed)
+    except RecursionError:  # tinycss2 and the URL search recurse into nested blocks: ((((…
+        raise ThemeError(
+            "the stylesheet nests blocks or brackets too deep to be checked (thousands deep); nest them less",
+            path=source or None,
+        ) from None
     if dropped:
         more = f"; and {len(dropped) - 3} more" if len(dropped) > 3 else ""
         shown = "; ".join(_short(d) for d in dropped[:3]) + more

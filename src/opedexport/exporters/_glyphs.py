@@ -78,8 +78,22 @@ def missing_characters(text: str, font_files: Iterable[Path]) -> list[str]:
         except OSError:
             continue
         covered |= _font_characters(str(path), (stat.st_size, stat.st_mtime_ns))
-    missing = [c for c in wanted if ord(c) not in covered][:_ASK_AT_MOST]
-    return [c for c in missing if _installed_font_has(c) is False]
+    missing = [c for c in wanted if ord(c) not in covered]
+    by_script: dict[str, str] = {}
+    for c in missing:
+        by_script.setdefault(_script(c), c)
+    firsts = list(by_script.values())[:_ASK_AT_MOST]
+    # One character of each script first, so that a script no font has is found behind many characters
+    # of one an installed font has (a Thai word after a page of Greek); then more of the scripts lacking.
+    lacking = {_script(c) for c in firsts if _installed_font_has(c) is False}
+    rest = sorted((c for c in missing if c not in firsts), key=lambda c: _script(c) not in lacking)
+    asked = {*firsts, *rest[: _ASK_AT_MOST - len(firsts)]}
+    return [c for c in missing if c in asked and _installed_font_has(c) is False]
+
+
+def _script(char: str) -> str:
+    """The script of ``char``, near enough: the first word of its Unicode name (``GREEK``, ``CJK``, ``THAI``)."""
+    return unicodedata.name(char, "").split(" ", 1)[0]
 
 
 def warn_of_missing_characters(text: str, font_files: Iterable[Path]) -> None:

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..images import ImageRefused
+from ._css_confine import _may_refer
 
 __all__ = ["packaged_svg"]
 
@@ -27,6 +28,9 @@ _ACTIVE = frozenset({"script", "foreignObject", "handler", "listener", "iframe",
 _DATA_IMAGE = re.compile(r"^data:image/(?:png|jpeg|gif)[;,]", re.IGNORECASE)
 _LINK_SCHEMES = ("http:", "https:", "mailto:")
 _XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
+_XHTML = "http://www.w3.org/1999/xhtml"
+#: Elements that set another attribute of their target while the SVG runs (SMIL animation).
+_ANIMATION = frozenset({"set", "animate"})
 
 Embed = Callable[[str], str]
 """The ``data:`` URL of the raster image at an absolute URL; raises :class:`ImageRefused` when it cannot be."""
@@ -50,14 +54,36 @@ def packaged_svg(data: bytes, *, url: str = "", embed: Embed | None = None) -> b
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         raise ImageRefused(f"a broken SVG ({exc})") from None
+    dtd = root.getroottree().docinfo.internalDTD
+    if dtd is not None and any(True for _ in dtd.iterentities()):
+        # The image check looks for "<!ENTITY" in UTF-8 and UTF-16 bytes; in another encoding (UTF-7)
+        # it is spelt otherwise. Written again without its DOCTYPE, the SVG would use undeclared entities.
+        raise ImageRefused("an SVG that declares XML entities (not allowed: they can expand without bound)")
+    try:
+        return _packaged(root, url, embed)
+    except RecursionError:  # tinycss2 and the URL search recurse into nested blocks: ((((…
+        raise ImageRefused("an SVG whose style nests too deep to be checked") from None
+
+
+def _packaged(root: Any, url: str, embed: Embed | None) -> bytes:
+    from lxml import etree
+
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
-        name = etree.QName(el).localname
+        qname = etree.QName(el)
+        name = qname.localname
+        if qname.namespace == _XHTML:
+            # A browser showing the SVG as a document makes these HTML elements: an <img src> loads,
+            # a <meta http-equiv="refresh"> navigates (and the element's attributes are not checked here).
+            raise ImageRefused(f"an SVG holding an HTML <{name}>, which a browser would load or run")
         if name in _ACTIVE:
             raise ImageRefused(f"an SVG holding a <{name}>, which an e-reader or a browser would run or load")
         if name == "style":
             _check_css("".join(el.itertext()), stylesheet=True)
+        if name in _ANIMATION and el.get("attributeName", "").rpartition(":")[2].strip() == "href":
+            # <set attributeName="href" to="javascript:…"> makes a link run script, or an <image> fetch.
+            raise ImageRefused(f"an SVG whose <{name}> changes a reference, which could refer outside it")
         for key, value in el.attrib.items():
             attr = etree.QName(key).localname
             if attr.lower().startswith("on"):
@@ -68,7 +94,7 @@ def packaged_svg(data: bytes, *, url: str = "", embed: Embed | None = None) -> b
                     el.set(key, embed(_absolute(el, href, url)))
                     continue
                 _check_href(name, href)
-            elif "url" in value.lower() or "\\" in value or attr == "style":
+            elif attr == "style" or _may_refer(value):  # url(), image-set("…"), src("…"), escapes
                 _check_css(value, stylesheet=False)
     out: bytes = etree.tostring(root, encoding="utf-8", xml_declaration=True)
     return out

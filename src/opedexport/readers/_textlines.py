@@ -66,6 +66,9 @@ _HEADER_WINDOW = 15
 _CHROME_MIN_LINES = 3
 #: A line stating when a story was published has at most this many words.
 _STAMP_MAX_WORDS = 25
+#: ... and at most this many characters: the stamp pattern's search takes time growing with the square
+#: of the line's length, and a line of one long "word" (``12:30,12:30,…``) passes the word count.
+_STAMP_MAX_CHARS = 400
 #: A call to action has at most this many words; a disclosure at most this many characters.
 _CTA_MAX_WORDS = 20
 _DISCLOSURE_MAX_CHARS = 600
@@ -401,7 +404,11 @@ def _timestamp(line: str, rules: Sequence[_LanguageRules]) -> bool:
     ``Published 2:16 AM EST Nov 20, 2019``, ``20 Nov 2019 08:00 GMT``, ``Updated on: November 19, 2019``:
     the date's month names and the labels (``published``, ``diperbarui`` …) come from the lexicons.
     """
-    return len(line.split()) <= _STAMP_MAX_WORDS and any(r.stamp.search(line) for r in rules)
+    return (
+        len(line) <= _STAMP_MAX_CHARS
+        and len(line.split()) <= _STAMP_MAX_WORDS
+        and any(r.stamp.search(line) for r in rules)
+    )
 
 
 def _disclosure(line: str, rules: Sequence[_LanguageRules]) -> bool:
