@@ -434,3 +434,14 @@ def test_the_service_accepts_a_file_name_in_any_script() -> None:
             "/v1/export", params={"formats": "json"}, files={"file": ("é漢字.md", source, "text/markdown")}
         )
     assert answer.status_code == 200, answer.text
+
+
+@pytest.mark.parametrize("separator", ["\r", "\x85", "\u2028", "\u2029", "\x1b[2K"])
+def test_no_line_separator_in_a_file_name_reaches_the_report_raw(tmp_path: Path, capsys: Any, separator: str) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / f"x{separator}forged.md").write_text('---\ntitle: "open\n---\n', encoding="utf-8")
+    assert main(["build", str(folder), "--format", "json", "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert separator[0] not in err
+    assert "forged.md" in err

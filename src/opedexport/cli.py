@@ -50,8 +50,9 @@ DEFAULT_FORMATS = ("pdf", "epub", "docx")
 T = TypeVar("T")
 
 
-#: Control characters, which a file name may hold: printed as escapes, one message stays one line.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+#: Control characters (C0, DEL, C1) and Unicode's line and paragraph separators, which a file name may
+#: hold: printed as escapes, so one message stays one line.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def _one_line(text: str) -> str:
