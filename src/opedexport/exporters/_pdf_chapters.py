@@ -29,25 +29,33 @@ def chapter_pages(document: Any) -> dict[str, list[int]]:
     """The pages (numbers from 1) that each chapter of a book reaches: an ``<article>`` with the class
     ``chapter``, by its ``id``, in document order.
     """
-    from weasyprint.formatting_structure import boxes as wb
-
     found: dict[str, list[int]] = {}
     for number, page in enumerate(document.pages, start=1):
-        stack = [child for child in page._page_box.children if not isinstance(child, wb.MarginBox)]
-        while stack:
-            box = stack.pop()
-            element = getattr(box, "element", None)
-            if (
-                getattr(box, "element_tag", None) == "article"
-                and element is not None
-                and "chapter" in (element.get("class") or "").split()
-                and element.get("id")
-            ):
-                pages = found.setdefault(element.get("id"), [])
+        for box in _outer_articles(page._page_box):
+            chapter = box.element.get("id")
+            if chapter and "chapter" in (box.element.get("class") or "").split():
+                pages = found.setdefault(chapter, [])
                 if number not in pages:
                     pages.append(number)
-                continue
-            stack.extend(getattr(box, "children", ()) or ())
+    return found
+
+
+def _outer_articles(page_box: Any) -> list[Any]:
+    """The outermost ``<article>`` boxes of a page, in document order; margin boxes (running heads,
+    which WeasyPrint leaves out of the structure tree) are skipped.
+    """
+    if page_box is None:
+        return []
+    from weasyprint.formatting_structure import boxes
+
+    found = []
+    stack = [child for child in reversed(page_box.children) if not isinstance(child, boxes.MarginBox)]
+    while stack:
+        box = stack.pop()
+        if getattr(box, "element_tag", None) == "article" and box.element is not None:
+            found.append(box)
+            continue
+        stack.extend(reversed(getattr(box, "children", ()) or ()))
     return found
 
 
@@ -163,29 +171,9 @@ def tag_languages(document: Any, pdf: Any) -> None:
 
     for page, page_ref in zip(document.pages, pdf.page_references, strict=False):
         elements = arts.get(page_ref, [])
-        langs = _article_langs(getattr(page, "_page_box", None))
+        langs = [box.element.get("lang") for box in _outer_articles(getattr(page, "_page_box", None))]
         if len(elements) != len(langs):
             continue
         for element, lang in zip(elements, langs, strict=True):
             if lang and lang != document_lang:
                 element["Lang"] = pydyf.String(lang)
-
-
-def _article_langs(page_box: Any) -> list[str | None]:
-    """The ``lang`` of each outermost ``<article>`` box on a page, in document order (margin boxes,
-    which WeasyPrint leaves out of the structure tree, are skipped).
-    """
-    if page_box is None:
-        return []
-    from weasyprint.formatting_structure import boxes
-
-    langs: list[str | None] = []
-    stack = [child for child in page_box.children if not isinstance(child, boxes.MarginBox)]
-    stack.reverse()
-    while stack:
-        box = stack.pop()
-        if getattr(box, "element_tag", None) == "article" and box.element is not None:
-            langs.append(box.element.get("lang"))
-            continue
-        stack.extend(reversed(getattr(box, "children", ()) or ()))
-    return langs
